@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using SbiFit.Cli;
+
+return SbiFitApp.Run(args);
