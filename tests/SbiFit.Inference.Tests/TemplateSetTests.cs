@@ -55,7 +55,7 @@ public class TemplateSetTests
     [Fact]
     public void BuildIsDeterministic()
     {
-        var (obs, packed, weights) = SyntheticEvents.Make(70_000, 13); // more than one chunk
+        var (obs, packed, weights) = SyntheticEvents.Make(66_000, 13); // more than one 65536-event chunk
         var a = TemplateSet.Build(Binning.Default(), obs, packed, weights);
         var b = TemplateSet.Build(Binning.Default(), obs, packed, weights);
         Assert.Equal(a.Matrices.ToArray(), b.Matrices.ToArray());
