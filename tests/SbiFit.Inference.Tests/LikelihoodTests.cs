@@ -8,9 +8,9 @@ public class LikelihoodTests
 {
     private static (NllModel model, double[] packed) OracleModel(double[] thetaGen, string[] names, int n = 2000)
     {
-        var packed = SyntheticEvents.PackedMatrices(n, 7);
+        var packed = SyntheticMatrices.PackedMatrices(n, 7);
         var map = new WilsonParameterMap(names);
-        var data = SyntheticEvents.Weights(packed, map.ToC(thetaGen));
+        var data = SyntheticMatrices.Weights(packed, map.ToC(thetaGen));
         var rate = RateQuadraticForm.FromEvents(packed);
         var idx = Enumerable.Range(0, names.Length).ToArray();
         var model = new NllModel(names.Select(nm => new Parameter(nm, 0.0, 0.1)).ToArray())
@@ -22,10 +22,10 @@ public class LikelihoodTests
     [Fact]
     public void ParabolaFromThreePointsMatchesClosedForm()
     {
-        var packed = SyntheticEvents.PackedMatrices(500, 3);
+        var packed = SyntheticMatrices.PackedMatrices(500, 3);
         var map = new WilsonParameterMap(new[] { "V_R" });
         var rate = RateQuadraticForm.FromEvents(packed);
-        double I(double t) => SyntheticEvents.Weights(packed, map.ToC(new[] { t })).Sum();
+        double I(double t) => SyntheticMatrices.Weights(packed, map.ToC(new[] { t })).Sum();
         double a = I(0), b = I(0.5) - I(-0.5), c = 2 * (I(0.5) + I(-0.5) - 2 * I(0));
         double predicted = a + b * 0.3 + c * 0.09;
         Assert.Equal(predicted, rate.Evaluate(map, new[] { 0.3 }), 1e-9 * predicted);

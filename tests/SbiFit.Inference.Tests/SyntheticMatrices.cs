@@ -4,7 +4,7 @@ using SbiFit.Physics;
 namespace SbiFit.Inference.Tests;
 
 /// <summary>Random but valid (Hermitian, positive semi-definite, W00 = 1) packed weight matrices for tests.</summary>
-internal static class SyntheticEvents
+internal static class SyntheticMatrices
 {
     public static double[] PackedMatrices(int n, ulong seed)
     {
