@@ -123,8 +123,11 @@ public class MinimiserErrorTests
     {
         var obj = new TestObjective(3, x => Math.Pow(x[0] - 1, 2) + Math.Pow(x[1] - 2, 2) + Math.Pow(x[2] - 3, 2) + x[0] * x[1] * 0.1);
         var m = new Minuit(obj, [new("a", 0, 1), new("b", 5, 1, Fixed: true), new("c", 0, 1)]) { ErrorDef = 1 };
-        var r = m.Hesse() with { };
+        var r = m.Hesse();
+        Assert.False(r.IsValid);
+        Assert.Contains("MIGRAD has not been run", r.InvalidReason);
         r = m.Migrad();
+        Assert.True(r.IsValid, r.ToString());
         Assert.Equal(5.0, r["b"].Value);
         Assert.True(r["b"].IsFixed);
         Assert.Equal(0.0, r.Covariance[1, 1]);
