@@ -1,0 +1,72 @@
+namespace SbiFit.Inference.Minimisation;
+
+/// <summary>
+/// The objective seen in internal coordinates: maps to external values, counts value and gradient calls, applies the
+/// chain rule to analytic gradients and Hessians.
+/// </summary>
+internal sealed class InternalFunction
+{
+    private readonly double[] _external;
+    private readonly double[] _externalGradient;
+
+    public InternalFunction(IObjective objective, ParameterMap map, double up, bool useGradient, bool useHessian)
+    {
+        Objective = objective;
+        Map = map;
+        Up = up;
+        UseGradient = useGradient && objective.HasGradient;
+        UseHessian = useHessian && objective.HasHessian;
+        _external = new double[map.ExternalCount];
+        _externalGradient = new double[map.ExternalCount];
+    }
+
+    public IObjective Objective { get; }
+    public ParameterMap Map { get; }
+    public double Up { get; }
+    public bool UseGradient { get; }
+    public bool UseHessian { get; }
+    public int N => Map.InternalCount;
+    public int ValueCalls { get; private set; }
+    public int GradientCalls { get; private set; }
+
+    /// <summary>Calls counted against the call limit (value and gradient evaluations).</summary>
+    public int Calls => ValueCalls + GradientCalls;
+
+    public double Value(ReadOnlySpan<double> x)
+    {
+        Map.ToExternal(x, _external);
+        ValueCalls++;
+        return Objective.Value(_external);
+    }
+
+    public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient)
+    {
+        Map.ToExternal(x, _external);
+        GradientCalls++;
+        double f = Objective.ValueAndGradient(_external, _externalGradient);
+        for (int i = 0; i < N; i++) gradient[i] = _externalGradient[Map.Free[i]] * Map.Jacobian(i, x[i]);
+        return f;
+    }
+
+    /// <summary>
+    /// Analytic Hessian in internal coordinates: J H J + diag(g_ext * d^2ext/du^2). <paramref name="internalGradient"/>
+    /// supplies g_ext through g_int / J where no analytic gradient exists.
+    /// </summary>
+    public double[,] InternalHessian(ReadOnlySpan<double> x, ReadOnlySpan<double> internalGradient)
+    {
+        int n = N, m = Map.ExternalCount;
+        Map.ToExternal(x, _external);
+        var full = new double[m * m];
+        Objective.Hessian(_external, full);
+        var h = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            double ji = Map.Jacobian(i, x[i]);
+            for (int j = 0; j < n; j++) h[i, j] = ji * full[Map.Free[i] * m + Map.Free[j]] * Map.Jacobian(j, x[j]);
+            double curvature = Map.Curvature(i, x[i]);
+            if (curvature != 0 && ji != 0) h[i, i] += internalGradient[i] / ji * curvature;
+        }
+        SymmetricMatrix.Symmetrise(h);
+        return h;
+    }
+}
