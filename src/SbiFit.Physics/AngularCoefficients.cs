@@ -70,6 +70,37 @@ public static class AngularCoefficients
     /// <summary>Î_k(c) for complex coefficients c (12 values, order of <see cref="AngularTerm"/>).</summary>
     public static void Evaluate(in HelicityAmplitudes h, ReadOnlySpan<Complex> c, Span<double> ihat)
     {
+        // Hand-expanded §5.1 table in real arithmetic (hot path of the sampler); the term table above is the
+        // reference used for the matrices, and the tests check both against each other.
+        Complex gV = c[0] + c[1], gA = c[0] - c[1], gP = c[3] - c[2], t = c[4];
+        double r = h.R;
+        Complex hp = gA * h.XA - gV * h.XV, hm = gA * h.XA + gV * h.XV, h0 = gA * h.X0;
+        Complex tp = t * h.XTp, tm = t * h.XTm, t0 = t * h.XT0;
+        Complex np = hp - 4 * r * tp, nm = hm - 4 * r * tm, n0 = h0 - 4 * r * t0;
+        Complex fp = r * hp - 4 * tp, fm = r * hm - 4 * tm, f0 = r * h0 - 4 * t0;
+        Complex ft = r * gA * h.Xt + gP * h.XS;
+        double nn = Sq(np) + Sq(nm), ff = Sq(fp) + Sq(fm), nn0 = Sq(n0), ff0 = Sq(f0);
+        ihat[0] = 0.375 * nn + 0.125 * ff;
+        ihat[1] = 0.5 * (nn0 + ff0) + Sq(ft);
+        ihat[2] = 0.125 * (nn - ff);
+        ihat[3] = 0.5 * (ff0 - nn0);
+        ihat[4] = 0.5 * (Re(fp, fm) - Re(np, nm));
+        ihat[5] = 0.25 * (Re(np, n0) + Re(nm, n0) - Re(fp, f0) - Re(fm, f0));
+        ihat[6] = 0.5 * (Re(nm, n0) - Re(np, n0) + Re(fp, ft) + Re(fm, ft));
+        ihat[7] = 0.5 * (Sq(nm) - Sq(np));
+        ihat[8] = -2 * Re(f0, ft);
+        ihat[9] = 0.5 * (Im(np, n0) + Im(nm, n0) - Im(fp, ft) + Im(fm, ft));
+        ihat[10] = 0.25 * (Im(nm, n0) - Im(np, n0) + Im(fp, f0) - Im(fm, f0));
+        ihat[11] = 0.5 * (Im(np, nm) - Im(fp, fm));
+    }
+
+    private static double Sq(Complex z) => z.Real * z.Real + z.Imaginary * z.Imaginary;
+    private static double Re(Complex p, Complex q) => p.Real * q.Real + p.Imaginary * q.Imaginary;   // Re(p q*)
+    private static double Im(Complex p, Complex q) => p.Imaginary * q.Real - p.Real * q.Imaginary;   // Im(p q*)
+
+    /// <summary>Reference evaluation of Î_k(c) straight from the term table (used by tests).</summary>
+    internal static void EvaluateFromTable(in HelicityAmplitudes h, ReadOnlySpan<Complex> c, Span<double> ihat)
+    {
         Span<Complex> amp = stackalloc Complex[HelicityAmplitudes.Channels];
         ChannelAmplitudes(h, c, amp);
         ihat[..Count].Clear();
@@ -101,7 +132,6 @@ public static class AngularCoefficients
     {
         Span<Complex> a = stackalloc Complex[HelicityAmplitudes.Channels];
         ChannelAmplitudes(h, c, a);
-        static double Sq(Complex z) => z.Real * z.Real + z.Imaginary * z.Imaginary;
         return (0.5 * (Sq(a[0]) + Sq(a[1]) + Sq(a[2])), 0.25 * (Sq(a[3]) + Sq(a[4]) + Sq(a[5])) + 0.75 * Sq(a[6]));
     }
 

@@ -108,3 +108,34 @@ public class FormulasAngularTests
         Assert.True(RateMatrix.Compute(Lepton.Muon, FormFactorsCln.Hflav2019).Ratio(tl) > 1.5);
     }
 }
+
+public class FormulasAngularCrossCheckTests
+{
+    [Fact]
+    public void ExpandedCoefficientsEqualTermTableAndMatrices()
+    {
+        var rng = new Rng(11);
+        Span<double> fast = stackalloc double[12];
+        Span<double> table = stackalloc double[12];
+        foreach (var lepton in new[] { Lepton.Muon, Lepton.Tau })
+        {
+            var model = new DecayModel(lepton, FormFactorsCln.Hflav2019);
+            for (int n = 0; n < 20; n++)
+            {
+                Complex Rnd() => new(rng.Uniform(-1, 1), rng.Uniform(-1, 1));
+                var c = new WilsonCoefficients(Rnd(), Rnd(), Rnd(), Rnd(), Rnd()).ToVector();
+                var h = model.Amplitudes(rng.Uniform(model.Q2Min + 0.01, model.Q2Max));
+                AngularCoefficients.Evaluate(h, c, fast);
+                AngularCoefficients.EvaluateFromTable(h, c, table);
+                double[][] matrices = AngularCoefficients.PackedMatrices(h);
+                double scale = Math.Abs(table[0]) + Math.Abs(table[1]);
+                for (int k = 0; k < 12; k++)
+                {
+                    Assert.True(Math.Abs(fast[k] - table[k]) <= 1e-12 * scale, $"{(AngularTerm)k}: {fast[k]} vs {table[k]}");
+                    double viaMatrix = WeightMatrixLayout.Contract(matrices[k], c);
+                    Assert.True(Math.Abs(viaMatrix - table[k]) <= 1e-12 * scale, $"{(AngularTerm)k} matrix: {viaMatrix}");
+                }
+            }
+        }
+    }
+}
