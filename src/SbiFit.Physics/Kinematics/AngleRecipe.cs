@@ -48,28 +48,32 @@ public static class AngleRecipe
 
     /// <summary>
     /// Covariant cos θ_ℓ = (p_ℓ·p_B − E_ℓ E_B)/(k P) with E_ℓ = p_ℓ·q/√q², E_B = p_B·q/√q², k = √(E_ℓ² − m_ℓ²),
-    /// P = √(E_B² − m_B²), q = p_ℓ + p_ν; masses are taken from the four-vectors.
+    /// P = √(E_B² − m_B²), q = p_ℓ + p_ν (§2.3), no boosts. Evaluated in the algebraically identical projection form
+    /// cos θ_ℓ = t·u/√((t·t)(u·u)), t = (p_ℓ − p_ν)_⊥q, u = (p_B)_⊥q, whose components are small in the lab, which avoids
+    /// the large cancellations of E² − m² for strongly boosted events.
     /// </summary>
-    public static double CosThetaLCovariant(in FourVector pB, in FourVector pL, in FourVector pNu)
-    {
-        FourVector q = pL + pNu;
-        double sq = Math.Sqrt(q.M2);
-        double eL = pL.Dot(q) / sq, eB = pB.Dot(q) / sq;
-        double k = Math.Sqrt(eL * eL - pL.M2), p = Math.Sqrt(eB * eB - pB.M2);
-        return (pL.Dot(pB) - eL * eB) / (k * p);
-    }
+    public static double CosThetaLCovariant(in FourVector pB, in FourVector pL, in FourVector pNu) =>
+        ProjectedCosine(pL, pNu, pB);
 
     /// <summary>
     /// Covariant cos θ_D = (p_D·p_B − E_D E'_B)/(k' P') with E_D = p_D·p_D*/m_D*, E'_B = p_B·p_D*/m_D*,
-    /// k' = √(E_D² − m_D²), P' = √(E'_B² − m_B²), p_D* = p_D + p_π.
+    /// k' = √(E_D² − m_D²), P' = √(E'_B² − m_B²), p_D* = p_D + p_π (§2.3), evaluated in the same projection form.
     /// </summary>
-    public static double CosThetaDCovariant(in FourVector pB, in FourVector pD, in FourVector pPi)
+    public static double CosThetaDCovariant(in FourVector pB, in FourVector pD, in FourVector pPi) =>
+        ProjectedCosine(pD, pPi, pB);
+
+    /// <summary>
+    /// In the rest frame of P = a + b: cosine of the angle between a⃗ and −(p⃗_B), written covariantly. t = a − b minus its
+    /// projection on P is (0, 2a⃗*) there, u = p_B minus its projection is (0, p⃗*_B); hence cos = t·u/√((t·t)(u·u)).
+    /// </summary>
+    private static double ProjectedCosine(in FourVector a, in FourVector b, in FourVector pB)
     {
-        FourVector dStar = pD + pPi;
-        double mDStar = Math.Sqrt(dStar.M2);
-        double eD = pD.Dot(dStar) / mDStar, eB = pB.Dot(dStar) / mDStar;
-        double k = Math.Sqrt(eD * eD - pD.M2), p = Math.Sqrt(eB * eB - pB.M2);
-        return (pD.Dot(pB) - eD * eB) / (k * p);
+        FourVector p = a + b;
+        double p2 = p.M2;
+        FourVector r = a - b;
+        FourVector t = r - ((a.M2 - b.M2) / p2) * p; // r·P = a² − b²
+        FourVector u = pB - (pB.Dot(p) / p2) * p;
+        return t.Dot(u) / Math.Sqrt(t.M2 * u.M2);
     }
 
     /// <summary>Missing mass squared M²_miss = (p_B − p_D − p_π − p_ℓ)² (exactly p_ν² = 0 with the true p_B).</summary>
