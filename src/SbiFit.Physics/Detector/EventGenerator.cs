@@ -7,10 +7,10 @@ namespace SbiFit.Physics.Detector;
 /// Generates B⁰ → D*⁻(→D̄⁰(→K⁺π⁻)π⁻)μ⁺ν events: truth point from the caller's sampler, decay chain (§2.4), B production
 /// (§8.1), flight, and the fast reconstruction (§8.2–8.4).
 /// <para>
-/// Determinism: events are processed in fixed chunks of <see cref="ChunkSize"/>; chunk k draws only from
-/// <c>new Rng(seed, k)</c> and its results land at fixed positions, so the output is identical for any thread count.
-/// Per event the draws are, in order: truth sampler, φ_D, isotropic rotation, B (p_T, η, φ), then (unless truth-only)
-/// the D̄⁰ decay, PV, flight time and the detector smearing.
+/// Determinism: events are processed in fixed chunks of <see cref="ChunkSize"/>; chunk k draws the truth (sampler, φ_D,
+/// isotropic rotation, B p_T, η, φ, in this order) only from <c>new Rng(seed, k)</c> and everything after it (D̄⁰ decay,
+/// PV, flight time, smearing) from <c>new Rng(seed, k + 2⁴⁰)</c>. Results land at fixed positions, so the output is
+/// identical for any thread count, and a truth-only run has exactly the same true events as a full run.
 /// </para>
 /// </summary>
 public static class EventGenerator
@@ -41,7 +41,8 @@ public static class EventGenerator
             {
                 long start = (long)k * ChunkSize;
                 int len = (int)Math.Min(ChunkSize, n - start);
-                chunks[k] = RunChunk(config, truthSampler, reco, new Rng(config.Seed, (ulong)k), start, len);
+                chunks[k] = RunChunk(config, truthSampler, reco, new Rng(config.Seed, (ulong)k),
+                    new Rng(config.Seed, (ulong)k + RecoStreamOffset), start, len);
                 int finished = Interlocked.Increment(ref done);
                 progress?.Report((double)finished / nChunks);
             });
@@ -54,8 +55,10 @@ public static class EventGenerator
         return Concatenate(config, chunks, n, reco is not null);
     }
 
+    private const ulong RecoStreamOffset = 1UL << 40;
+
     private static Chunk RunChunk(GeneratorConfig config, Func<Rng, TruthPoint> truthSampler, Reconstruction? reco,
-        Rng rng, long start, int len)
+        Rng rng, Rng recoRng, long start, int len)
     {
         var c = new Chunk(len, reco is not null);
         BProductionSpectrum spectrum = BProductionSpectrum.Default;
@@ -72,11 +75,11 @@ public static class EventGenerator
 
             if (reco is not null)
             {
-                var (kaon, pion) = DecayChainBuilder.DecayD0(chain.D, rng);
-                Vec3 pv = spectrum.SamplePrimaryVertex(rng);
-                Vec3 sv = pv + BProductionSpectrum.SampleFlight(pB, rng);
+                var (kaon, pion) = DecayChainBuilder.DecayD0(chain.D, recoRng);
+                Vec3 pv = spectrum.SamplePrimaryVertex(recoRng);
+                Vec3 sv = pv + BProductionSpectrum.SampleFlight(pB, recoRng);
                 var ev = new TrueEvent(chain.B, kaon, pion, chain.SoftPion, chain.Lepton, pv, sv);
-                RecoResult r = reco.Reconstruct(ev, rng);
+                RecoResult r = reco.Reconstruct(ev, recoRng);
                 bool accepted = r.Accepted;
                 if (accepted) c.AcceptedCount++;
                 if (!accepted && !keepRejected) continue;
