@@ -3,7 +3,7 @@ namespace SbiFit.Data;
 /// <summary>
 /// Writes output files atomically: the content goes to a temporary file in the target's folder, which is then
 /// renamed over the target. If the writer throws, the temporary file is deleted and any existing target is untouched,
-/// so a failed run never leaves a partial output file.
+/// so a failed run never leaves a partial output file. (No fsync: this guards against failed or killed runs, not power loss.)
 /// </summary>
 public static class AtomicFile
 {
@@ -17,7 +17,7 @@ public static class AtomicFile
             using (stream)
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush();
             }
             File.Move(temp, path, overwrite: true);
         }
@@ -38,7 +38,7 @@ public static class AtomicFile
             await using (stream)
             {
                 await write(stream).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
+                stream.Flush();
             }
             File.Move(temp, path, overwrite: true);
         }

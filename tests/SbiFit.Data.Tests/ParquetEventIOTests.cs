@@ -19,6 +19,15 @@ public class ParquetEventIOTests
     }
 
     [Fact]
+    public void CompressedRoundTrip()
+    {
+        using var dir = new TempDir();
+        var table = TempDir.Sample();
+        ParquetEventIO.Write(table, dir.File("z.parquet"), compress: true);
+        TempDir.AssertSame(table, ParquetEventIO.Read(dir.File("z.parquet")));
+    }
+
+    [Fact]
     public void MultipleRowGroupsAndEmptyTableRoundTrip()
     {
         using var dir = new TempDir();
