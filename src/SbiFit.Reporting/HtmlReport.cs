@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using SbiFit.Data;
 
@@ -86,5 +85,7 @@ public sealed class HtmlReport
         return this;
     }
 
-    private static string Enc(string text) => WebUtility.HtmlEncode(text ?? "");
+    // Only the five markup characters: the page is UTF-8, so symbols such as ± and θ stay readable in the source.
+    private static string Enc(string? text) => (text ?? "")
+        .Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
 }
