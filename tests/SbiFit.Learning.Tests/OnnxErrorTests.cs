@@ -106,6 +106,20 @@ public class OnnxErrorTests
     }
 
     [Fact]
+    public void NodeWithMissingInputsOrUndefinedValues_IsExplained()
+    {
+        var b = new OnnxGraphBuilder().Input("x", 2).Input("theta", 1).Output("logit", 1);
+        b.Node("Sub", ["x"], "logit", name: "/lonely");
+        var e = LoadFails(b.Save());
+        Assert.Contains("/lonely", e.Message);
+        Assert.Contains("needs at least 2", e.Message);
+
+        var c = new OnnxGraphBuilder().Input("x", 2).Input("theta", 1).Output("logit", 1);
+        c.Node("Add", ["x", "ghost"], "logit");
+        Assert.Contains("'ghost'", LoadFails(c.Save()).Message);
+    }
+
+    [Fact]
     public void RuntimeShapeMismatch_GivesModelException()
     {
         // Declares [n, 1] but the weights produce two columns.

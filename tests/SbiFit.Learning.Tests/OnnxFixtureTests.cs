@@ -144,4 +144,20 @@ public class OnnxFixtureTests
         var y = OnnxTestData.Evaluate(ort, x, theta, n);
         for (int r = 0; r < n; r++) Assert.True(Math.Abs(y[r] - expected[r]) < 1e-5, $"row {r}: {y[r]} vs {expected[r]}");
     }
+
+    [Fact]
+    public void ManyRows_InterpreterIsThreadCountIndependentAndMatchesOnnxRuntime()
+    {
+        string path = OnnxTestData.Fixture("theory_aware_vr.onnx");
+        var model = OnnxModelReader.Load(path);
+        const int rows = 5000; // two interpreter chunks (4096 rows each), three ORT batches
+        var (x, theta) = OnnxTestData.RandomInputs(17, rows, model.Network!);
+        model.MaxThreads = 1;
+        var serial = OnnxTestData.Evaluate(model, x, theta, rows);
+        model.MaxThreads = 3;
+        var parallel = OnnxTestData.Evaluate(model, x, theta, rows);
+        Assert.Equal(serial, parallel);
+        using var ort = new OnnxRuntimeLogitModel(path, threads: 2, batchRows: 2048);
+        OnnxTestData.AssertClose(OnnxTestData.Evaluate(ort, x, theta, rows).Select(v => (double)v).ToArray(), serial, 1e-5);
+    }
 }

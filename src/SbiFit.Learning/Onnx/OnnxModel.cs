@@ -34,7 +34,7 @@ public sealed class OnnxModel : ILogitModel
     /// <summary>The general graph evaluator.</summary>
     public OnnxGraphInterpreter Interpreter { get; }
     /// <summary>Maximum threads <see cref="Logits"/> uses over row chunks (default: all cores).</summary>
-    public int MaxThreads { get; init; } = Environment.ProcessorCount;
+    public int MaxThreads { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
     /// Evaluates the graph with the interpreter in chunks of rows (in parallel). Results do not depend on the

@@ -11,10 +11,18 @@ public static class OnnxModelReader
     public static OnnxModel Load(string path)
     {
         var model = OnnxProto.ParseModel(path);
-        int opset = OnnxProto.DefaultOpset(model, path);
-        var signature = OnnxSignature.Read(model, path);
-        var interpreter = new OnnxGraphInterpreter(model.Graph, opset, path);
-        var network = OnnxTheoryAwareImport.TryConvert(model.Graph, interpreter.Constants, signature, out string? reason);
-        return new OnnxModel(path, signature, interpreter, network, reason);
+        try
+        {
+            int opset = OnnxProto.DefaultOpset(model, path);
+            var signature = OnnxSignature.Read(model, path);
+            var interpreter = new OnnxGraphInterpreter(model.Graph, opset, path);
+            var network = OnnxTheoryAwareImport.TryConvert(model.Graph, interpreter.Constants, signature, out string? reason);
+            return new OnnxModel(path, signature, interpreter, network, reason);
+        }
+        catch (Exception e) when (e is not (OnnxModelException or OutOfMemoryException))
+        {
+            // A structurally odd but parseable file (e.g. missing node inputs) must still end in a clear error.
+            throw new OnnxModelException($"'{path}' is not a usable ONNX model: {e.Message}", e);
+        }
     }
 }

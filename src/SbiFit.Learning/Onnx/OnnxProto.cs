@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Google.Protobuf;
 using Onnx;
 
 namespace SbiFit.Learning.Onnx;
@@ -22,7 +21,7 @@ internal static class OnnxProto
         if (bytes.Length == 0) throw new OnnxModelException($"ONNX model file '{path}' is empty.");
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(bytes); }
-        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new OnnxModelException($"'{path}' is not a valid ONNX model (the protobuf message is malformed or truncated: {e.Message}).", e);
         }
