@@ -150,7 +150,7 @@ public class OnnxFixtureTests
     {
         string path = OnnxTestData.Fixture("theory_aware_vr.onnx");
         var model = OnnxModelReader.Load(path);
-        const int rows = 5000; // two interpreter chunks (4096 rows each), three ORT batches
+        const int rows = 5003; // two interpreter chunks (4096 rows each), three ORT batches
         var (x, theta) = OnnxTestData.RandomInputs(17, rows, model.Network!);
         model.MaxThreads = 1;
         var serial = OnnxTestData.Evaluate(model, x, theta, rows);
