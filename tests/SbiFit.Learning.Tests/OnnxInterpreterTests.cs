@@ -113,6 +113,37 @@ public class OnnxInterpreterTests
         OnnxTestData.AssertClose(reference.Select(v => (double)v).ToArray(), mine, 1e-5);
     }
 
+    /// <summary>The theory-aware pattern written with MatMul+Add layers, reversed operand order, SiLU as Mul(Sigmoid(s), s),
+    /// an Identity and a Gemm with transB=0 and alpha: still converted, and the network agrees with ONNX Runtime.</summary>
+    [Fact]
+    public void TheoryAwareVariant_WithMatMulAddLayers_IsConverted()
+    {
+        var b = new OnnxGraphBuilder().Input("x", 3).Input("theta", 2).Output("logit", 1)
+            .Init("mean", 3).Const("std", [0.5f, 2f, 1.5f], 3).Init("V", 2, 3).Init("W1", 3, 5).Init("b1", 5).Init("W2", 5, 1).Init("b2", 1);
+        b.Node("Sub", ["x", "mean"], "a");
+        b.Node("Div", ["a", "std"], "z");
+        b.Node("MatMul", ["theta", "V"], "tv");
+        b.Node("Add", ["tv", "z"], "s");
+        b.Node("MatMul", ["s", "W1"], "h");
+        b.Node("Add", ["b1", "h"], "h1");
+        b.Node("Sigmoid", ["h1"], "g");
+        b.Node("Mul", ["g", "h1"], "h2");
+        b.Node("Identity", ["h2"], "h3");
+        var gemm = b.Node("Gemm", ["h3", "W2", "b2"], "logit");
+        gemm.Attribute.Add(OnnxGraphBuilder.Float("alpha", 0.5f));
+        string path = b.Save();
+
+        var model = OnnxModelReader.Load(path);
+        Assert.True(model.Network is not null, model.NotConvertedReason);
+        var net = model.Network!;
+        Assert.Equal([Activation.SiLU, Activation.Identity], net.Layers.Select(l => l.Activation));
+        const int rows = 21;
+        var (x, theta) = OnnxTestData.RandomInputs(3, rows, net);
+        using var ort = new OnnxRuntimeLogitModel(path);
+        var expected = OnnxTestData.Evaluate(ort, x, theta, rows);
+        OnnxTestData.AssertClose(expected.Select(v => (double)v).ToArray(), OnnxTestData.Reference(net, x, theta, rows).Select(v => (float)v).ToArray(), 1e-5);
+    }
+
     [Fact]
     public void Interpreter_BroadcastsAndHandlesGemmTransposesAndMatrixVectorProducts()
     {
