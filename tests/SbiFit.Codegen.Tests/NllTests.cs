@@ -151,4 +151,16 @@ public sealed class NllTests(CompiledFixture fixture)
         Assert.Throws<NotSupportedException>(() => nll.ValueAndGradient([0.1], new double[1]));
         Assert.Throws<ArgumentException>(() => nll.Value([0.1, 0.2]));
     }
+
+    [Fact]
+    public void BenchmarkHelperReportsPositiveTimes()
+    {
+        var net = TestNetworks.Random(Activation.SiLU, 1, seed: 41);
+        var code = fixture.Nll($"nll-{Activation.SiLU}-1-{Precision.Double}", net, TestNetworks.Options(1));
+        var (x, w) = TestNetworks.Data(Events, 5, seed: 8);
+        var t = CodegenBenchmark.Measure(code.Instance, x, w, [0.1], threads: 1, repeats: 3);
+        Assert.Equal(GradientMode.Forward, t.GradientMode);
+        Assert.Equal(Events, t.Events);
+        Assert.True(t.ValueSeconds > 0 && t.ValueGradientSeconds > 0 && t.ValueGradientEventsPerSecond > 0);
+    }
 }
