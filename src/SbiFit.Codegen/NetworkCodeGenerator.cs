@@ -1,0 +1,92 @@
+using System.Text;
+using SbiFit.Learning;
+
+namespace SbiFit.Codegen;
+
+/// <summary>
+/// Emits readable C# for batched inference of a <see cref="TheoryAwareNetwork"/> (SOFIE's role): weights as
+/// <c>static readonly</c> arrays, Vector256 + FMA register-blocked GEMMs, small per-layer methods.
+/// </summary>
+public static class NetworkCodeGenerator
+{
+    /// <summary>Default generated class name.</summary>
+    public const string DefaultClassName = "GeneratedNetwork";
+
+    /// <summary>The generated source of a class implementing <see cref="ICompiledNetwork"/>.</summary>
+    public static string Generate(TheoryAwareNetwork network, Precision precision = Precision.Single, string className = DefaultClassName)
+    {
+        CheckName(className);
+        var writer = new NetworkSourceWriter(network, precision);
+        var sb = new StringBuilder();
+        writer.Header(sb, className, nameof(ICompiledNetwork), "Batched logits of the theory-aware network.");
+        KernelEmitter.Common(sb);
+        writer.Constants(sb);
+        writer.LayerMethods(sb);
+        writer.Logits(sb);
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Writes the generated source to <c>DIR/ClassName.cs</c> atomically and returns the path (used by
+    /// <c>sbifit codegen --emit DIR</c>; keep DIR outside any project folder).
+    /// </summary>
+    public static string Emit(TheoryAwareNetwork network, string directory, Precision precision = Precision.Single, string className = DefaultClassName) =>
+        WriteSource(Generate(network, precision, className), directory, className);
+
+    /// <summary>Compiles (or loads from <paramref name="cache"/>, when given) the generated network.</summary>
+    public static CompiledCode<ICompiledNetwork> Compile(TheoryAwareNetwork network, Precision precision = Precision.Single, CodeCache? cache = null) =>
+        RoslynBuilder.Build<ICompiledNetwork>(Generate(network, precision), DefaultClassName, cache);
+
+    internal static string WriteSource(string source, string directory, string className)
+    {
+        if (string.IsNullOrWhiteSpace(directory)) throw new CodegenException("--emit: the output directory is empty.");
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, className + ".cs");
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes(source));
+        return path;
+    }
+
+    internal static void CheckName(string className)
+    {
+        if (className.Length == 0 || !(char.IsLetter(className[0]) || className[0] == '_') || !className.All(c => char.IsLetterOrDigit(c) || c == '_'))
+            throw new CodegenException($"class name '{className}' is not a valid C# identifier.");
+    }
+}
+
+/// <summary>
+/// Emits the whole NLL of a network as C# (network, learned log-ratio sum, extended term, constraints) with
+/// reverse-mode, forward-mode and forward-over-reverse derivatives (Clad's role).
+/// </summary>
+public static class NllCodeGenerator
+{
+    /// <summary>Default generated class name.</summary>
+    public const string DefaultClassName = "GeneratedNll";
+
+    /// <summary>The generated source of a class implementing <see cref="INllKernels"/>.</summary>
+    public static string Generate(TheoryAwareNetwork network, NllOptions options, string className = DefaultClassName)
+    {
+        NetworkCodeGenerator.CheckName(className);
+        options.Validate(network);
+        var writer = new NetworkSourceWriter(network, options.Precision);
+        var sb = new StringBuilder();
+        string ext = options.Rate is null ? "off" : "on";
+        writer.Header(sb, className, nameof(INllKernels),
+            $"NLL(θ) = −Σ w [logit(x, θ) − logit(x, 0)] + extended term ({ext}) + {options.Constraints.Count} Gaussian constraint(s).");
+        KernelEmitter.Common(sb);
+        writer.Constants(sb);
+        writer.LayerMethods(sb);
+        writer.Logits(sb);
+        new NllSourceWriter(network, options).Write(sb);
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the generated NLL source to <c>DIR/ClassName.cs</c> atomically and returns the path.</summary>
+    public static string Emit(TheoryAwareNetwork network, NllOptions options, string directory, string className = DefaultClassName) =>
+        NetworkCodeGenerator.WriteSource(Generate(network, options, className), directory, className);
+
+    /// <summary>Compiles (or loads from <paramref name="cache"/>, when given) the generated NLL kernels.</summary>
+    public static CompiledCode<INllKernels> Compile(TheoryAwareNetwork network, NllOptions options, CodeCache? cache = null) =>
+        RoslynBuilder.Build<INllKernels>(Generate(network, options), DefaultClassName, cache);
+}

@@ -1,0 +1,251 @@
+using System.Text;
+using SbiFit.Learning;
+
+namespace SbiFit.Codegen;
+
+/// <summary>
+/// Writes the NLL part of a generated class: the first-layer θ map M = W1 Vᵀ, the dataset binding with its
+/// caches (u = W1 z + b1, logit(x, 0)), value / reverse / forward / forward-over-reverse block loops and the
+/// extended term + constraints with their analytic derivatives.
+/// </summary>
+internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options)
+{
+    public void Write(StringBuilder sb)
+    {
+        Constants(sb);
+        Passes(sb);
+        DataClass(sb);
+        Penalty(sb);
+    }
+
+    void Constants(StringBuilder sb)
+    {
+        int nx = net.FeatureCount, nt = net.ThetaCount, h1 = net.Layers[0].Outputs;
+        var w1 = net.Layers[0].Weights;
+        var m = new double[h1 * nt];   // M[j, k] = Σ_i W1[j, i] V[k, i]: ∂(first-layer pre-activation j)/∂θ_k
+        for (int j = 0; j < h1; j++)
+            for (int k = 0; k < nt; k++)
+            {
+                double s = 0;
+                for (int i = 0; i < nx; i++) s += (double)w1[j * nx + i] * net.Shift[k * nx + i];
+                m[j * nt + k] = s;
+            }
+        KernelEmitter.Array(sb, "M = W1 Vᵀ [H1, NT]: the first-layer shift is c = M θ for every event.", "double", "M", m.Select(KernelEmitter.Literal).ToArray());
+        var mt = new string[h1 * nt];
+        for (int k = 0; k < nt; k++) for (int j = 0; j < h1; j++) mt[k * h1 + j] = KernelEmitter.Literal(m[j * nt + k]);
+        sb.AppendLine($"    /// <summary>Columns of M in kernel precision [NT, H1] (forward-mode tangent seeds).</summary>");
+        sb.AppendLine($"    static readonly T[] MT = Array.ConvertAll(new double[] {{ {string.Join(", ", mt)} }}, v => (T)v);");
+        bool smooth = net.Layers.All(l => NetworkSourceWriter.IsSmooth(l.Activation));
+        sb.AppendLine($$"""
+    /// <inheritdoc/>
+    public int FirstLayerWidth => H1;
+    /// <inheritdoc/>
+    public bool SmoothActivations => {{(smooth ? "true" : "false")}};
+    /// <inheritdoc/>
+    public INllData Bind(ReadOnlySpan<float> x, ReadOnlySpan<double> w, int events) => new Data(x, w, events);
+
+    /// <summary>c = M θ in kernel precision.</summary>
+    static void SetShift(ReadOnlySpan<double> theta, Span<T> c)
+    {
+        if (theta.Length != NT) throw new ArgumentException($"theta has {theta.Length} components, the network takes {NT}.");
+        for (int j = 0; j < H1; j++)
+        {
+            double s = 0;
+            for (int k = 0; k < NT; k++) s += M[j * NT + k] * theta[k];
+            c[j] = (T)s;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ProjectToTheta(ReadOnlySpan<double> firstLayerGradient, Span<double> thetaGradient)
+    {
+        for (int k = 0; k < NT; k++)
+        {
+            double s = 0;
+            for (int j = 0; j < H1; j++) s += M[j * NT + k] * firstLayerGradient[j];
+            thetaGradient[k] = s;
+        }
+    }
+
+""");
+    }
+
+    void Passes(StringBuilder sb)
+    {
+        int ll = net.Layers.Count - 1;
+        NetworkSourceWriter.Method(sb, "Reverse pass: G[l] = ∂(−Σ w logit)/∂s_l from the seed G[LL] down to the first layer.", "Backward(Scratch sc)",
+            Enumerable.Range(1, ll).Reverse().Select(l => $"Pullback{l}(sc.G[{l}], sc.Tb[{l - 1}]); Mul(sc.Tb[{l - 1}], sc.D[{l - 1}], sc.G[{l - 1}]);"));
+        NetworkSourceWriter.Method(sb, "Forward tangent along θ_k: TS = ds/dθ_k, TA = da/dθ_k for every layer.", "TangentForward(Scratch sc, int k)",
+            new[] { "FillRows(MT.AsSpan(k * H1, H1), sc.TS[0]); Mul(sc.D[0], sc.TS[0], sc.TA[0]);" }
+                .Concat(Enumerable.Range(1, ll).Select(l => $"Tangent{l}(sc.TA[{l - 1}], sc.TS[{l}]); Mul(sc.D[{l}], sc.TS[{l}], sc.TA[{l}]);")));
+        NetworkSourceWriter.Method(sb, "Tangent of the reverse pass (forward over reverse): TG = dG/dθ_k.", "TangentBackward(Scratch sc)",
+            Enumerable.Range(1, ll).Reverse().Select(l =>
+                $"Pullback{l}(sc.TG[{l}], sc.TT[{l - 1}]); TangentPullback(sc.TT[{l - 1}], sc.D[{l - 1}], sc.Tb[{l - 1}], sc.DD[{l - 1}], sc.TS[{l - 1}], sc.TG[{l - 1}]);"));
+    }
+
+    static void DataClass(StringBuilder sb) => sb.AppendLine("""
+    /// <summary>One bound dataset: cached first-layer pre-activations u [blocks, H1, BE], weights, logit(x, 0).</summary>
+    sealed class Data : INllData
+    {
+        readonly T[] u; readonly double[] w; readonly T[] l0;
+
+        public Data(ReadOnlySpan<float> x, ReadOnlySpan<double> weights, int events)
+        {
+            if (events <= 0) throw new ArgumentException($"the dataset has {events} events; at least one is needed.");
+            if (x.Length != events * NX) throw new ArgumentException($"x has {x.Length} values, expected {events} events x {NX} features.");
+            if (weights.Length != events) throw new ArgumentException($"w has {weights.Length} values, expected one per event ({events}).");
+            Blocks = (events + BE - 1) / BE;
+            u = new T[Blocks * H1 * BE]; w = new double[Blocks * BE]; l0 = new T[Blocks * BE];
+            double sum = 0, comp = 0;   // Kahan
+            for (int i = 0; i < events; i++)
+            {
+                if (!double.IsFinite(weights[i])) throw new ArgumentException($"event weight w[{i}] = {weights[i]} is not finite.");
+                w[i] = weights[i];
+                double y = weights[i] - comp, t = sum + y; comp = (t - sum) - y; sum = t;
+            }
+            SumOfWeights = sum;
+            var sc = Scratch.Current;
+            for (int b = 0; b < Blocks; b++)
+            {
+                LoadInputs(x, ReadOnlySpan<float>.Empty, b * BE, Math.Min(BE, events - b * BE), sc.X0);
+                Layer0(sc.X0, u.AsSpan(b * H1 * BE, H1 * BE));
+            }
+        }
+
+        public int Blocks { get; }
+        public double SumOfWeights { get; }
+
+        void First(int b, Scratch sc, int mode)
+        {
+            AddRows(u.AsSpan(b * H1 * BE, H1 * BE), sc.C, sc.S[0]);
+            Activate(sc, 0, mode);
+            ForwardRest(sc, mode);
+        }
+
+        /// <summary>−Σ w (logit − logit₀) over the block, in double.</summary>
+        double Learned(int b, Scratch sc)
+        {
+            var y = sc.A[LL]; double s = 0;
+            for (int e = 0; e < BE; e++) s += w[b * BE + e] * ((double)y[e] - (double)l0[b * BE + e]);
+            return -s;
+        }
+
+        public void PrepareReference(int firstBlock, int endBlock)
+        {
+            var sc = Scratch.Current; Array.Clear(sc.C);
+            for (int b = firstBlock; b < endBlock; b++) { First(b, sc, 0); sc.A[LL].AsSpan(0, BE).CopyTo(l0.AsSpan(b * BE)); }
+        }
+
+        public double Value(int firstBlock, int endBlock, ReadOnlySpan<double> theta)
+        {
+            var sc = Scratch.Current; SetShift(theta, sc.C);
+            double sum = 0;
+            for (int b = firstBlock; b < endBlock; b++) { First(b, sc, 0); sum += Learned(b, sc); }
+            return sum;
+        }
+
+        /// <summary>Seed of the reverse pass: ∂(−Σ w logit)/∂s_LL = −w f'(s_LL).</summary>
+        void Seed(int b, Scratch sc)
+        {
+            var g = sc.G[LL]; var d = sc.D[LL];
+            for (int e = 0; e < BE; e++) g[e] = (T)(-w[b * BE + e]) * d[e];
+        }
+
+        public double ValueGradientReverse(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> firstLayerGradient)
+        {
+            var sc = Scratch.Current; SetShift(theta, sc.C);
+            double sum = 0;
+            for (int b = firstBlock; b < endBlock; b++)
+            {
+                First(b, sc, 1); sum += Learned(b, sc);
+                Seed(b, sc); Backward(sc); SumRows(sc.G[0], firstLayerGradient);
+            }
+            return sum;
+        }
+
+        public double ValueGradientForward(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> thetaGradient)
+        {
+            var sc = Scratch.Current; SetShift(theta, sc.C);
+            double sum = 0;
+            for (int b = firstBlock; b < endBlock; b++)
+            {
+                First(b, sc, 1); sum += Learned(b, sc);
+                for (int k = 0; k < NT; k++)
+                {
+                    TangentForward(sc, k);
+                    var dy = sc.TA[LL]; double s = 0;
+                    for (int e = 0; e < BE; e++) s += w[b * BE + e] * (double)dy[e];
+                    thetaGradient[k] -= s;
+                }
+            }
+            return sum;
+        }
+
+        public void HessianColumns(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> firstLayerColumns)
+        {
+            var sc = Scratch.Current; SetShift(theta, sc.C);
+            for (int b = firstBlock; b < endBlock; b++)
+            {
+                First(b, sc, 2); Seed(b, sc); Backward(sc);
+                for (int k = 0; k < NT; k++)
+                {
+                    TangentForward(sc, k);
+                    var tg = sc.TG[LL]; var dd = sc.DD[LL]; var ts = sc.TS[LL];
+                    for (int e = 0; e < BE; e++) tg[e] = (T)(-w[b * BE + e]) * dd[e] * ts[e];
+                    TangentBackward(sc);
+                    SumRows(sc.TG[0], firstLayerColumns.Slice(k * H1, H1));
+                }
+            }
+        }
+    }
+
+""");
+
+    void Penalty(StringBuilder sb)
+    {
+        var lines = new List<string> { "double value = 0;" };
+        if (options.Rate is { } r)
+        {
+            int n = net.ThetaCount;
+            KernelEmitter.Array(sb, "Rate form b.", "double", "RateB", r.B.Select(KernelEmitter.Literal).ToArray());
+            var sym = new double[n * n];   // C + Cᵀ
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sym[i * n + j] = r.C[i * n + j] + r.C[j * n + i];
+            KernelEmitter.Array(sb, "Rate form C + Cᵀ (Hessian of Q).", "double", "RateC2", sym.Select(KernelEmitter.Literal).ToArray());
+            string a = KernelEmitter.Literal(r.A), nsm = KernelEmitter.Literal(r.StandardModelYield);
+            lines.AddRange(new[]
+            {
+                "// Extended term ν − N_obs ln ν, ν = N_SM Q(θ)/Q(0), Q = a + b·θ + θᵀCθ.",
+                $"Span<double> dq = stackalloc double[NT]; double q = {a};",
+                "for (int k = 0; k < NT; k++)",
+                "{",
+                "    double s = RateB[k];",
+                "    for (int l = 0; l < NT; l++) s += RateC2[k * NT + l] * theta[l];",
+                "    dq[k] = s; q += RateB[k] * theta[k];",
+                "    for (int l = 0; l < NT; l++) q += 0.5 * RateC2[k * NT + l] * theta[k] * theta[l];",
+                "}",
+                "if (!(q > 0)) return double.PositiveInfinity;",
+                $"double scale = {nsm} / {a}, nu = scale * q, f = 1 - observed / nu;",
+                "value += nu - observed * Math.Log(nu);",
+                "if (!gradient.IsEmpty) for (int k = 0; k < NT; k++) gradient[k] += f * scale * dq[k];",
+                "if (!hessian.IsEmpty)",
+                "    for (int k = 0; k < NT; k++) for (int l = 0; l < NT; l++)",
+                "        hessian[k * NT + l] += f * scale * RateC2[k * NT + l] + observed / (nu * nu) * scale * scale * dq[k] * dq[l];",
+            });
+        }
+        foreach (var c in options.Constraints)
+        {
+            string mu = KernelEmitter.Literal(c.Mean), inv = KernelEmitter.Literal(1 / (c.Sigma * c.Sigma));
+            int k = c.ThetaIndex;
+            lines.Add($"// Gaussian constraint on {net.ThetaNames[k]}: mean {c.Mean}, sigma {c.Sigma}.");
+            lines.Add($"value += 0.5 * (theta[{k}] - {mu}) * (theta[{k}] - {mu}) * {inv};");
+            lines.Add($"if (!gradient.IsEmpty) gradient[{k}] += (theta[{k}] - {mu}) * {inv};");
+            lines.Add($"if (!hessian.IsEmpty) hessian[{k * net.ThetaCount + k}] += {inv};");
+        }
+        lines.Add("return value;");
+        sb.AppendLine("    /// <inheritdoc/>");
+        sb.AppendLine("    public double Penalty(ReadOnlySpan<double> theta, double observed, Span<double> gradient, Span<double> hessian)");
+        sb.AppendLine("    {");
+        foreach (var l in lines) sb.AppendLine("        " + l);
+        sb.AppendLine("    }");
+    }
+}

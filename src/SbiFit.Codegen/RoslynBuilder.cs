@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace SbiFit.Codegen;
+
+/// <summary>Generated code compiled into a collectible load context; dispose to unload it.</summary>
+/// <typeparam name="TInterface">The interface the generated class implements.</typeparam>
+public sealed class CompiledCode<TInterface> : IDisposable where TInterface : class
+{
+    readonly AssemblyLoadContext context;
+
+    internal CompiledCode(TInterface instance, AssemblyLoadContext context, CompileReport report, string source)
+    {
+        Instance = instance; this.context = context; Report = report; Source = source;
+    }
+
+    /// <summary>The generated object.</summary>
+    public TInterface Instance { get; }
+    /// <summary>Compile (or cache load) timing.</summary>
+    public CompileReport Report { get; }
+    /// <summary>The generated C# source.</summary>
+    public string Source { get; }
+
+    /// <summary>Unloads the generated assembly once no references to <see cref="Instance"/> remain.</summary>
+    public void Dispose() => context.Unload();
+}
+
+/// <summary>Compiles generated source with Roslyn (Release, unsafe allowed) and loads it, via the disk cache.</summary>
+internal static class RoslynBuilder
+{
+    static readonly Lazy<MetadataReference[]> References = new(() =>
+    {
+        var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "System.Private.CoreLib", "System.Runtime", "System.Runtime.Intrinsics", "System.Memory", "System.Collections",
+            "System.Runtime.InteropServices", "System.Linq", "netstandard",
+        };
+        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
+        return tpa.Where(p => wanted.Contains(Path.GetFileNameWithoutExtension(p)))
+            .Append(typeof(RoslynBuilder).Assembly.Location)
+            .Append(typeof(Learning.ILogitModel).Assembly.Location)
+            .Distinct()
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToArray();
+    });
+
+    public static CompiledCode<TI> Build<TI>(string source, string className, CodeCache? cache) where TI : class
+    {
+        var clock = Stopwatch.StartNew();
+        string key = CodeCache.Key(source);
+        byte[]? image = cache?.TryLoad(key);
+        bool hit = image is not null;
+        image ??= Compile(source, "SbiFit.Generated." + key[..16]);
+        var context = new AssemblyLoadContext("sbifit-codegen-" + key[..16], isCollectible: true);
+        Assembly assembly;
+        try { assembly = context.LoadFromStream(new MemoryStream(image)); }
+        catch (BadImageFormatException) when (hit)
+        {
+            // A damaged cache file: compile afresh and overwrite it.
+            hit = false;
+            image = Compile(source, "SbiFit.Generated." + key[..16]);
+            assembly = context.LoadFromStream(new MemoryStream(image));
+        }
+        if (!hit) cache?.Store(key, image);
+        var type = assembly.GetType("SbiFit.Generated." + className)
+            ?? throw new CodegenException($"generated assembly has no class SbiFit.Generated.{className}.");
+        var instance = Activator.CreateInstance(type) as TI
+            ?? throw new CodegenException($"generated class {className} does not implement {typeof(TI).Name}.");
+        var report = new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key);
+        return new CompiledCode<TI>(instance, context, report, source);
+    }
+
+    static byte[] Compile(string source, string assemblyName)
+    {
+        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
+        var compilation = CSharpCompilation.Create(assemblyName, [tree], References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
+                allowUnsafe: true, deterministic: true, nullableContextOptions: NullableContextOptions.Enable));
+        using var ms = new MemoryStream();
+        var result = compilation.Emit(ms);
+        if (!result.Success)
+        {
+            var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10).Select(d => d.ToString());
+            throw new CodegenException("generated source does not compile:\n" + string.Join("\n", errors));
+        }
+        return ms.ToArray();
+    }
+}

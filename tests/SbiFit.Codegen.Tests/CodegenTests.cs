@@ -1,0 +1,90 @@
+using SbiFit.Codegen;
+using SbiFit.Learning;
+
+namespace SbiFit.Codegen.Tests;
+
+[Collection("compiled")]
+public sealed class LogitTests(CompiledFixture fixture)
+{
+    [Theory]
+    [InlineData(Activation.ReLU, 1)]
+    [InlineData(Activation.ReLU, 3)]
+    [InlineData(Activation.Tanh, 1)]
+    [InlineData(Activation.Tanh, 3)]
+    [InlineData(Activation.SiLU, 1)]
+    [InlineData(Activation.SiLU, 3)]
+    public void CompiledLogitsMatchReference(Activation act, int thetas)
+    {
+        var net = TestNetworks.Random(act, thetas, seed: 11 + thetas, h1: 12);
+        var code = fixture.Network($"net-{act}-{thetas}", net);
+        const int events = 37;   // not a multiple of the 16-event block
+        var (x, _) = TestNetworks.Data(events, net.FeatureCount, seed: 5);
+        var rng = new Random(3);
+        var theta = Enumerable.Range(0, events * thetas).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var logits = new float[events];
+        code.Instance.Logits(x, theta, events, logits);
+        for (int i = 0; i < events; i++)
+        {
+            double reference = net.ReferenceLogit(x.AsSpan(i * 5, 5).ToArray().Select(v => (double)v).ToArray(),
+                theta.AsSpan(i * thetas, thetas).ToArray().Select(v => (double)v).ToArray());
+            Assert.True(Math.Abs(logits[i] - reference) <= 1e-5 * (1 + Math.Abs(reference)),
+                $"event {i}: generated {logits[i]}, reference {reference}");
+        }
+    }
+
+    [Fact]
+    public void EmittedSourceIsWrittenAndCompiles()
+    {
+        var net = TestNetworks.Random(Activation.ReLU, 1, seed: 12, h1: 12);
+        string dir = Path.Combine(Path.GetTempPath(), "sbifit-emit-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string path = NetworkCodeGenerator.Emit(net, dir);
+            Assert.Equal(Path.Combine(dir, "GeneratedNetwork.cs"), path);
+            string text = File.ReadAllText(path);
+            Assert.Contains("static readonly T[] W0", text);
+            Assert.Contains("Vector256.FusedMultiplyAdd", text);
+            Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+            var code = fixture.Network("net-ReLU-1", net);
+            Assert.Equal(text, code.Source);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void InvalidOptionsNameTheProblem()
+    {
+        var net = TestNetworks.Random(Activation.ReLU, 2, seed: 2);
+        var bad = TestNetworks.Options(2) with { Constraints = [new GaussianConstraint(5, 0, 1)] };
+        var ex = Assert.Throws<CodegenException>(() => NllCodeGenerator.Generate(net, bad));
+        Assert.Contains("theta index 5", ex.Message);
+    }
+}
+
+[Collection("compiled")]
+public sealed class CacheTests
+{
+    [Fact]
+    public void SecondBuildLoadsFromDiskCache()
+    {
+        var net = TestNetworks.Random(Activation.Tanh, 1, seed: 99);
+        var options = TestNetworks.Options(1);
+        var cache = new CodeCache(Path.Combine(Path.GetTempPath(), "sbifit-cache-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            using var first = NllCodeGenerator.Compile(net, options, cache);
+            Assert.False(first.Report.CacheHit);
+            Assert.True(File.Exists(Path.Combine(cache.Directory, first.Report.CacheKey + ".dll")));
+            using var second = NllCodeGenerator.Compile(net, options, cache);
+            Assert.True(second.Report.CacheHit);
+            Assert.Equal(first.Report.CacheKey, second.Report.CacheKey);
+            Assert.Equal(first.Report.SourceBytes, second.Report.SourceBytes);
+            var (x, w) = TestNetworks.Data(20, 5, seed: 1);
+            double[] theta = [0.3];
+            Assert.Equal(new CompiledNll(first.Instance, x, w).Value(theta), new CompiledNll(second.Instance, x, w).Value(theta));
+            var other = NllCodeGenerator.Generate(net, options with { Constraints = [] });
+            Assert.NotEqual(first.Report.CacheKey, CodeCache.Key(other));
+        }
+        finally { Directory.Delete(cache.Directory, true); }
+    }
+}
