@@ -141,6 +141,10 @@ public class TrainingTests
         Assert.Throws<ArgumentException>(() => Trainer.Train(data, Small with { LearningRate = -1 }));
         Assert.Throws<ArgumentException>(() => Trainer.Train(data, Small with { CheckpointEvery = 5 }));
         Assert.Throws<FileNotFoundException>(() => Trainer.Train(data, Small with { ResumeFrom = "/nonexistent/ckpt" }));
+        var junk = Path.GetTempFileName();
+        File.WriteAllBytes(junk, [1, 2, 3]);
+        try { Assert.Throws<InvalidDataException>(() => Trainer.Train(data, Small with { ResumeFrom = junk })); }
+        finally { File.Delete(junk); }
     }
 
     [Fact]

@@ -47,7 +47,10 @@ internal sealed class TrainingSplit
         var train = Build(data, trainEvents, mean, std);
         CheckClass(train, 1, "NP (label 1)");
         CheckClass(train, 0, "SM (label 0)");
-        return new TrainingSplit { Train = train, Test = Build(data, testEvents, mean, std), Mean = mean, Std = std };
+        var test = Build(data, testEvents, mean, std);
+        if (!(test.Weight.Sum() > 0))
+            throw new TrainingDataException("the test split has zero total weight, so no test loss can be computed; add events or change the seed.");
+        return new TrainingSplit { Train = train, Test = test, Mean = mean, Std = std };
     }
 
     private static PreparedSet<float> Build(TrainingData data, ReadOnlySpan<int> events, float[] mean, float[] std)
