@@ -28,8 +28,9 @@ internal sealed class BlockEngine<T> where T : unmanaged, IFloatingPointIeee754<
         for (int l = 0; l < layout.LayerCount; l++)
         {
             _pre[l] = new T[layout.Outputs[l] * width];
-            // Identity layers (the logit) need no separate output buffer.
-            _post[l] = layout.Activations[l] == Activation.Identity ? _pre[l] : new T[layout.Outputs[l] * width];
+            // Identity layers (the logit) need no separate output buffer; ReLU is fused into the GEMM store, and its
+            // derivative mask post > 0 equals pre > 0, so it keeps only the activated values.
+            _post[l] = layout.Activations[l] is Activation.Identity or Activation.ReLU ? _pre[l] : new T[layout.Outputs[l] * width];
         }
         _deltaA = new T[layout.MaxWidth * width];
         _deltaB = new T[layout.MaxWidth * width];
@@ -71,8 +72,10 @@ internal sealed class BlockEngine<T> where T : unmanaged, IFloatingPointIeee754<
         for (int l = 0; l < _layout.LayerCount; l++)
         {
             int m = _layout.Outputs[l], k = _layout.Inputs[l];
-            DenseKernels.Gemm(p.Slice(_layout.WeightOffset[l], m * k), p.Slice(_layout.BiasOffset[l], m), h, _pre[l], m, k, Width);
-            if (_layout.Activations[l] != Activation.Identity)
+            var act = _layout.Activations[l];
+            DenseKernels.Gemm(p.Slice(_layout.WeightOffset[l], m * k), p.Slice(_layout.BiasOffset[l], m), h, _pre[l], m, k, Width,
+                relu: act == Activation.ReLU);
+            if (act is not (Activation.Identity or Activation.ReLU))
                 ActivationKernels.Forward(_layout.Activations[l], T.CreateTruncating(_layout.LeakySlopes[l]), _pre[l], _post[l]);
             h = _post[l];
         }
