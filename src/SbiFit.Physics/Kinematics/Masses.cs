@@ -5,22 +5,22 @@ using System.Runtime.CompilerServices;
 namespace SbiFit.Physics.Kinematics;
 
 /// <summary>
-/// The few PDG 2024 inputs of physics-reference §3.6 the kinematics needs (GeV, mm, ps). Kept local to this folder;
-/// to be unified with the decay-rate constants later.
+/// Short aliases for the PDG 2024 inputs the kinematics needs (GeV, mm, ps); the values live in
+/// <see cref="PhysicsConstants"/> so that rates and kinematics can never disagree.
 /// </summary>
 internal static class Masses
 {
-    public const double B0 = 5.27966;
-    public const double DStar = 2.01026;
-    public const double D0 = 1.86484;
-    public const double Pion = 0.13957039;
-    public const double Kaon = 0.493677;
-    public const double Muon = 0.1056583755;
-    public const double Electron = 0.51099895e-3;
-    public const double Tau = 1.77686;
+    public const double B0 = PhysicsConstants.MassB0;
+    public const double DStar = PhysicsConstants.MassDstar;
+    public const double D0 = PhysicsConstants.MassD0;
+    public const double Pion = PhysicsConstants.MassPion;
+    public const double Kaon = PhysicsConstants.MassKaon;
+    public const double Muon = PhysicsConstants.MassMuon;
+    public const double Electron = PhysicsConstants.MassElectron;
+    public const double Tau = PhysicsConstants.MassTau;
 
     /// <summary>B⁰ lifetime τ = 1.517 ps.</summary>
-    public const double B0LifetimePs = 1.517;
+    public const double B0LifetimePs = PhysicsConstants.LifetimeB0 * 1e12;
 
     /// <summary>c·τ(B⁰) in mm (c = 0.299792458 mm/ps).</summary>
     public const double B0CTauMm = B0LifetimePs * 0.299792458;
