@@ -93,12 +93,13 @@ public class FitCommandTests
         string data = StatsFixture.Write(StatsFixture.Make(300, 2), dir);
         string json = Path.Combine(dir, "fit.json");
         var (code, output, err) = StatsFixture.Run("fit", "--data", data, "--poi", "V_R", "--likelihood", "sbi", "--model", StatsFixture.ModelPath,
-            "--theta-map", "theta0=V_R", "--asimov", "V_R=0.2", "--json", json);
+            "--theta-map", "theta0=V_R", "--asimov", "V_R=0.2", "--sm-normalise", "--json", json);
         Assert.True(code is 0 or 1, err + output); // the fixture network is not trained on these data: only finiteness matters
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         Assert.True(double.IsFinite(doc.RootElement.GetProperty("parameters").GetProperty("V_R").GetProperty("value").GetDouble()));
         Assert.True(double.IsFinite(doc.RootElement.GetProperty("nll_min").GetDouble()));
         Assert.Equal("sbi", doc.RootElement.GetProperty("likelihood").GetString());
+        Assert.Contains("mean learned ratio over the SM sample", output);
     }
 
     [Fact]

@@ -139,6 +139,25 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void OracleNllGradientMatchesFiniteDifferences()
+    {
+        var setup = Oracle(400, 20, "V_R", "Im_V_R", "S_L");
+        var nll = setup.Build(setup.AsimovWeights([0.2, -0.1, 0.05]));
+        Assert.True(nll.HasGradient);
+        double[] p = [0.1, 0.05, -0.2];
+        var g = new double[3];
+        nll.ValueAndGradient(p, g);
+        for (int k = 0; k < 3; k++)
+        {
+            double h = 1e-6;
+            var up = (double[])p.Clone(); up[k] += h;
+            var dn = (double[])p.Clone(); dn[k] -= h;
+            double fd = (nll.Value(up) - nll.Value(dn)) / (2 * h);
+            Assert.Equal(fd, g[k], 1e-4 * Math.Max(1, Math.Abs(fd)));
+        }
+    }
+
+    [Fact]
     public void BadInputIsRejectedWithClearErrors()
     {
         var setup = Oracle(100, 19, "V_R");

@@ -26,7 +26,8 @@ internal static class AsimovCommand
             var points = LikelihoodFactory.ParsePoints(parse.GetValue(thetaGen)!, ll.Setup.Pois.Count, "--theta-gen");
             string dir = parse.GetValue(output)!;
             Directory.CreateDirectory(dir);
-            var options = new AsimovOptions(new FitOptions(Minos: parse.GetValue(minos)), CurveRange: curveRange);
+            // A tight tolerance: the Asimov closure is meant to show the likelihood's bias, not the minimiser's.
+            var options = new AsimovOptions(new FitOptions(Minos: parse.GetValue(minos), Tolerance: 1e-4), CurveRange: curveRange);
             var results = console.WithProgress("asimov fits", p => AsimovStudy.Run(ll.Setup, points, options, ll.BaseWeights, p));
             AsimovStudy.WriteCsv(results, Path.Combine(dir, "asimov.csv"));
             string poi = ll.Setup.Pois[0];

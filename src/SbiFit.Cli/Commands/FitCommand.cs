@@ -6,6 +6,9 @@ namespace SbiFit.Cli.Commands;
 /// <summary><c>sbifit fit</c>: MIGRAD + HESSE (+ MINOS) of the oracle or learned NLL; iminuit-style print and JSON.</summary>
 internal static class FitCommand
 {
+    /// <summary>|⟨r⟩_SM − 1| above which the learned ratio is flagged as badly normalised.</summary>
+    private const double MeanRatioWarning = 0.1;
+
     public static Command Create(CliConsole console)
     {
         var lf = new LikelihoodFactory();
@@ -22,9 +25,17 @@ internal static class FitCommand
         {
             using var ll = lf.Load(parse);
             var weights = DataWeights(ll, parse.GetValue(asimov), "--asimov");
-            var (_, result) = Fitter.Fit(ll.Setup.Build(weights), ll.Setup.Parameters(), new FitOptions(Minos: parse.GetValue(minos)));
+            var nll = ll.Setup.Build(weights);
+            var (_, result) = Fitter.Fit(nll, ll.Setup.Parameters(), new FitOptions(Minos: parse.GetValue(minos)));
             console.Out.WriteLine($"likelihood: {ll.Setup.Kind} ({ll.Backend}), {ll.Setup.Events} events, sum of weights {weights.Sum():G6}");
             console.Out.WriteLine(result.ToString());
+            double meanR = LikelihoodSetup.MeanSmRatio(nll, result.Values);
+            if (double.IsFinite(meanR))
+            {
+                console.Out.WriteLine($"mean learned ratio over the SM sample at the minimum: {meanR:G5}");
+                if (Math.Abs(meanR - 1) > MeanRatioWarning)
+                    console.Error.WriteLine($"warning: the mean learned ratio over the SM sample is {meanR:G4} (differs from 1 by more than {MeanRatioWarning}): the network may be badly trained");
+            }
             if (parse.GetValue(json) is { } path)
             {
                 FitSummary.From(result, ll.Setup.Kind, ll.Backend).Write(path);

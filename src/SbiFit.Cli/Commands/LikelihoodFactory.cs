@@ -28,11 +28,12 @@ internal sealed class LikelihoodFactory
     public Option<string> Backend { get; } = new("--backend") { Description = "Network evaluation for sbi: interpreted (our kernels/interpreter) or runtime (ONNX Runtime).", DefaultValueFactory = _ => "interpreted" };
     public Option<string?> Reference { get; } = new("--reference") { Description = "SM sample whose w_* columns give the rate form I(theta) of the extended term (default: the data file)." };
     public Option<string[]> ThetaMap { get; } = new("--theta-map") { Description = "Map a model theta input to a POI (repeatable), e.g. theta0=V_R." };
+    public Option<bool> SmNormalise { get; } = new("--sm-normalise") { Description = "sbi: normalise r numerically by its mean over the SM sample (--reference, else the data); warns when that mean is far from 1." };
 
     /// <summary>Adds the shared options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Data, Poi, Likelihood, Model, Backend, Reference, ThetaMap }) command.Options.Add(o);
+        foreach (var o in new Option[] { Data, Poi, Likelihood, Model, Backend, Reference, ThetaMap, SmNormalise }) command.Options.Add(o);
     }
 
     /// <summary>Reads the files named by the options and builds the likelihood.</summary>
@@ -42,12 +43,12 @@ internal sealed class LikelihoodFactory
         string? refPath = parse.GetValue(Reference);
         var reference = refPath is null ? null : EventTableIO.Read(refPath);
         return Build(data, reference, parse.GetValue(Poi) ?? [], parse.GetValue(Likelihood) ?? "oracle", parse.GetValue(Model),
-            parse.GetValue(Backend) ?? "interpreted", parse.GetValue(ThetaMap) ?? []);
+            parse.GetValue(Backend) ?? "interpreted", parse.GetValue(ThetaMap) ?? [], parse.GetValue(SmNormalise));
     }
 
     /// <summary>Builds the likelihood of <paramref name="data"/> (see the option descriptions for the meaning of each argument).</summary>
     public static LoadedLikelihood Build(EventTable data, EventTable? reference, IReadOnlyList<string> pois, string kind, string? modelPath,
-        string backend, IReadOnlyList<string> thetaMap)
+        string backend, IReadOnlyList<string> thetaMap, bool smNormalise = false)
     {
         if (pois.Count == 0) throw new CliUsageException("give at least one --poi");
         _ = new WilsonParameterMap(pois); // names every unknown POI
@@ -74,7 +75,8 @@ internal sealed class LikelihoodFactory
                 {
                     var thetaToPoi = MapThetas(model, pois, thetaMap, modelPath);
                     var x = Features(data, model);
-                    return new LoadedLikelihood(LikelihoodSetup.Learned(model, x, thetaToPoi, pois, rate, packed, nSm), baseWeights, name, owner);
+                    var smX = smNormalise ? (reference is null ? x : Features(reference, model)) : null;
+                    return new LoadedLikelihood(LikelihoodSetup.Learned(model, x, thetaToPoi, pois, rate, packed, nSm, smX), baseWeights, name, owner);
                 }
                 catch
                 {

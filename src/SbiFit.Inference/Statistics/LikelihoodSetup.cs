@@ -64,9 +64,10 @@ public sealed class LikelihoodSetup
     /// <summary>
     /// The learned ratio of <paramref name="model"/> on features <paramref name="x"/> (row-major [N, n_x], model order)
     /// plus the extended term. <paramref name="thetaToPoi"/>[t] is the POI index fed to network theta input t (−1: zero).
+    /// With <paramref name="smReferenceX"/> the ratio is normalised numerically by its mean over that SM sample.
     /// </summary>
     public static LikelihoodSetup Learned(ILogitModel model, float[] x, int[] thetaToPoi, IReadOnlyList<string> pois,
-        RateQuadraticForm rate, double[]? packedW = null, double? nSm = null)
+        RateQuadraticForm rate, double[]? packedW = null, double? nSm = null, float[]? smReferenceX = null)
     {
         int nx = model.FeatureNames.Count;
         if (nx == 0 || x.Length % nx != 0) throw new ArgumentException($"Feature array of {x.Length} values is not a multiple of {nx} features.");
@@ -75,7 +76,7 @@ public sealed class LikelihoodSetup
             throw new ArgumentException("Weight-matrix array does not match the number of events.");
         foreach (int t in thetaToPoi)
             if (t >= pois.Count) throw new ArgumentException($"Theta map points at POI {t}, but only {pois.Count} POIs exist.");
-        return new LikelihoodSetup("sbi", pois, rate, nSm ?? n, n, packedW, w => new LearnedRatioTerm(model, x, w, thetaToPoi));
+        return new LikelihoodSetup("sbi", pois, rate, nSm ?? n, n, packedW, w => new LearnedRatioTerm(model, x, w, thetaToPoi, smReferenceX));
     }
 
     /// <summary>Fit parameters (start 0, step 0.1, no limits) for the POIs.</summary>
@@ -94,6 +95,13 @@ public sealed class LikelihoodSetup
         nll.Add(new ExtendedTerm(Rate, Map, Enumerable.Range(0, Pois.Count).ToArray(), NSm, nObs));
         return nll;
     }
+
+    /// <summary>
+    /// ⟨r⟩ over the SM reference sample at θ for an SM-normalised learned NLL built by <see cref="Build"/> (NaN otherwise);
+    /// far from 1 is the sign of a badly trained network.
+    /// </summary>
+    public static double MeanSmRatio(NllModel nll, IReadOnlyList<double> theta) =>
+        nll.Terms.OfType<LearnedRatioTerm>().FirstOrDefault()?.MeanSmRatio(theta.ToArray()) ?? double.NaN;
 
     /// <summary>The WC vector c at POI values θ.</summary>
     public Complex[] CoefficientsAt(IReadOnlyList<double> theta) => Map.ToC(theta.ToArray());
