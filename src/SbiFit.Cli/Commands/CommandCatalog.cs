@@ -7,6 +7,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Build(CliConsole console)
     {
-        yield break;
+        yield return FitCommand.Create(console);
+        yield return AsimovCommand.Create(console);
+        yield return ScanCommand.Create(console);
+        yield return ToysCommand.Create(console);
     }
 }

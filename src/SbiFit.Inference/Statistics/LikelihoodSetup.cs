@@ -1,0 +1,124 @@
+using System.Numerics;
+using SbiFit.Inference.Likelihood;
+using SbiFit.Learning;
+using SbiFit.Physics;
+
+namespace SbiFit.Inference.Statistics;
+
+/// <summary>
+/// Everything needed to build the NLL of one dataset for any set of event weights: the likelihood kind (truth-level
+/// oracle or learned ratio), the POIs, the rate form I(c) of the SM reference sample and N_SM. Asimov and toy studies
+/// reweight the same events, so they rebuild the NLL from here with new weights.
+/// The extended term uses ν(θ) = N_SM · I(θ)/I(0) with N_SM = number of data events: weights at θ_gen from the
+/// unnormalised contraction w_i = c W_i c† sum to ≈ N_SM · I(θ_gen)/I(0), which makes the yield informative.
+/// </summary>
+public sealed class LikelihoodSetup
+{
+    private readonly Func<double[], INllTerm> _ratioTerm;
+
+    private LikelihoodSetup(string kind, IReadOnlyList<string> pois, RateQuadraticForm rate, double nSm, int events,
+        double[]? packedW, Func<double[], INllTerm> ratioTerm)
+    {
+        if (pois.Count == 0) throw new ArgumentException("At least one parameter of interest (POI) is needed.");
+        if (events == 0) throw new ArgumentException("The dataset is empty: no events to fit.");
+        Kind = kind;
+        Pois = pois.ToArray();
+        Map = new WilsonParameterMap(Pois);
+        Rate = rate;
+        NSm = nSm;
+        Events = events;
+        PackedW = packedW;
+        _ratioTerm = ratioTerm;
+    }
+
+    /// <summary>"oracle" or "sbi".</summary>
+    public string Kind { get; }
+
+    /// <summary>Parameters of interest (WC parameter names such as V_R, Im_V_R, S_L), in fit-vector order.</summary>
+    public IReadOnlyList<string> Pois { get; }
+
+    /// <summary>Maps the POIs onto the WC vector c.</summary>
+    public WilsonParameterMap Map { get; }
+
+    /// <summary>Rate form of the SM reference sample.</summary>
+    public RateQuadraticForm Rate { get; }
+
+    /// <summary>Expected SM yield of the extended term.</summary>
+    public double NSm { get; }
+
+    /// <summary>Number of data events.</summary>
+    public int Events { get; }
+
+    /// <summary>Packed W/W00 of the data events (row-major [N, 25]); null when the data carry no weight matrices.</summary>
+    public double[]? PackedW { get; }
+
+    /// <summary>The truth-level oracle (exact ratio from the data's weight matrices) plus the extended term.</summary>
+    public static LikelihoodSetup Oracle(double[] packedW, IReadOnlyList<string> pois, RateQuadraticForm rate, double? nSm = null)
+    {
+        int n = packedW.Length / WeightMatrixLayout.PackedLength;
+        var map = new WilsonParameterMap(pois);
+        var index = Enumerable.Range(0, pois.Count).ToArray();
+        return new LikelihoodSetup("oracle", pois, rate, nSm ?? n, n, packedW, w => new OracleRatioTerm(packedW, w, map, index, rate));
+    }
+
+    /// <summary>
+    /// The learned ratio of <paramref name="model"/> on features <paramref name="x"/> (row-major [N, n_x], model order)
+    /// plus the extended term. <paramref name="thetaToPoi"/>[t] is the POI index fed to network theta input t (−1: zero).
+    /// With <paramref name="smReferenceX"/> the ratio is normalised numerically by its mean over that SM sample.
+    /// </summary>
+    public static LikelihoodSetup Learned(ILogitModel model, float[] x, int[] thetaToPoi, IReadOnlyList<string> pois,
+        RateQuadraticForm rate, double[]? packedW = null, double? nSm = null, float[]? smReferenceX = null)
+    {
+        int nx = model.FeatureNames.Count;
+        if (nx == 0 || x.Length % nx != 0) throw new ArgumentException($"Feature array of {x.Length} values is not a multiple of {nx} features.");
+        int n = x.Length / nx;
+        if (packedW is not null && packedW.Length != n * WeightMatrixLayout.PackedLength)
+            throw new ArgumentException("Weight-matrix array does not match the number of events.");
+        foreach (int t in thetaToPoi)
+            if (t >= pois.Count) throw new ArgumentException($"Theta map points at POI {t}, but only {pois.Count} POIs exist.");
+        return new LikelihoodSetup("sbi", pois, rate, nSm ?? n, n, packedW, w => new LearnedRatioTerm(model, x, w, thetaToPoi, smReferenceX));
+    }
+
+    /// <summary>Fit parameters (start 0, step 0.1, no limits) for the POIs.</summary>
+    public IReadOnlyList<Parameter> Parameters(IReadOnlyList<double>? start = null) =>
+        Pois.Select((p, k) => new Parameter(p, start?[k] ?? 0.0, 0.1)).ToArray();
+
+    /// <summary>The NLL = ratio term + extended term for event weights <paramref name="weights"/>.</summary>
+    public NllModel Build(double[] weights)
+    {
+        if (weights.Length != Events) throw new ArgumentException($"{weights.Length} weights for {Events} events.");
+        for (int i = 0; i < weights.Length; i++)
+            if (!double.IsFinite(weights[i])) throw new ArgumentException($"Event weight {i} is {weights[i]}: weights must be finite.");
+        double nObs = CompensatedSum.Pairwise(weights);
+        var nll = new NllModel(Parameters());
+        nll.Add(_ratioTerm(weights));
+        nll.Add(new ExtendedTerm(Rate, Map, Enumerable.Range(0, Pois.Count).ToArray(), NSm, nObs));
+        return nll;
+    }
+
+    /// <summary>
+    /// ⟨r⟩ over the SM reference sample at θ for an SM-normalised learned NLL built by <see cref="Build"/> (NaN otherwise);
+    /// far from 1 is the sign of a badly trained network.
+    /// </summary>
+    public static double MeanSmRatio(NllModel nll, IReadOnlyList<double> theta) =>
+        nll.Terms.OfType<LearnedRatioTerm>().FirstOrDefault()?.MeanSmRatio(theta.ToArray()) ?? double.NaN;
+
+    /// <summary>The WC vector c at POI values θ.</summary>
+    public Complex[] CoefficientsAt(IReadOnlyList<double> theta) => Map.ToC(theta.ToArray());
+
+    /// <summary>
+    /// Asimov weights w_i = base_i · c W_i c† at θ_gen (unnormalised; base = 1 when null). Needs the data's weight matrices.
+    /// </summary>
+    public double[] AsimovWeights(IReadOnlyList<double> thetaGen, double[]? baseWeights = null)
+    {
+        if (PackedW is null)
+            throw new ArgumentException("Asimov weights need the per-event weight matrices (w_re_*/w_im_* columns) in the data.");
+        if (thetaGen.Count != Pois.Count) throw new ArgumentException($"theta_gen has {thetaGen.Count} values for {Pois.Count} POIs.");
+        var c = CoefficientsAt(thetaGen);
+        int p = WeightMatrixLayout.PackedLength;
+        var w = new double[Events];
+        for (int i = 0; i < w.Length; i++)
+            w[i] = (baseWeights?[i] ?? 1.0) * WeightMatrixLayout.Contract(PackedW.AsSpan(i * p, p), c);
+        return w;
+    }
+}
