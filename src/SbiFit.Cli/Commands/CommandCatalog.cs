@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Build(CliConsole console)
     {
-        yield break;
+        yield return DemoCommand.Build(console);
+        yield return RunCommand.Build(console);
     }
 }
