@@ -83,6 +83,17 @@ internal static class PipelineConfigValidator
 
         var cl = c.Classical ?? throw new PipelineConfigException("classical", "must be a mapping");
         Require(!string.IsNullOrWhiteSpace(cl.Bins), "classical.bins", "must be 'default', 'quantile' or a binning spec");
+        if (!cl.Bins.Contains("quantile", StringComparison.OrdinalIgnoreCase) && !cl.Bins.Contains(":q", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                _ = Inference.Templates.Binning.Parse(cl.Bins); // quantile edges need the sample; everything else is checked now
+            }
+            catch (Inference.Templates.TemplateException e)
+            {
+                throw new PipelineConfigException("classical.bins", e.Message, null, e);
+            }
+        }
         if (cl.NormUncertainty is { } s) Require(s > 0, "classical.norm_uncertainty", $"must be positive (or .inf for a free norm), got {s}");
         Require(c.Report is not null, "report", "must be a mapping");
     }
