@@ -7,6 +7,11 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Build(CliConsole console)
     {
+        // The whole chain in one command.
+        yield return DemoCommand.Build(console);
+        yield return RunCommand.Build(console);
+
+        // Likelihood fits and statistical tools.
         yield return FitCommand.Create(console);
         yield return AsimovCommand.Create(console);
         yield return ScanCommand.Create(console);

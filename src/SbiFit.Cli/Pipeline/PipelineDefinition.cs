@@ -1,0 +1,64 @@
+using SbiFit.Data;
+using SbiFit.Physics.Detector;
+
+namespace SbiFit.Cli.Pipeline;
+
+/// <summary>
+/// The SbiFit workflow as ordered steps: generate + reweight (train, test) → train → diagnose → Asimov series (oracle,
+/// classical, SBI) → backend timing → comparison. Steps whose implementation lives in a layer not yet in this build are
+/// registered as extension points (<see cref="PipelineStep.Unavailable"/>).
+/// </summary>
+public static class PipelineDefinition
+{
+    /// <summary>Sample file names in the run folder.</summary>
+    public const string TrainFile = "train.parquet", TestFile = "test.parquet";
+
+    /// <summary>Result file names in the run folder.</summary>
+    public const string OracleFile = "asimov_oracle.json", ClassicalFile = "asimov_classical.json",
+        ComparisonFile = "comparison.csv";
+
+    /// <summary>Builds the steps for <paramref name="config"/>; <paramref name="simulation"/> defaults to <see cref="GeneratorSimulation"/>.</summary>
+    public static IReadOnlyList<PipelineStep> Build(PipelineConfig config, ISampleSimulation? simulation = null)
+    {
+        simulation ??= new GeneratorSimulation();
+        var lepton = PipelineConfigValidator.ParseLepton(config.Generator.Lepton);
+        string J<T>(T v) => PipelineConfigLoader.ToJson(v);
+        PipelineStep Generate(string name, string file, long events, ulong seed) =>
+            new(name, $"Generate + reweight {name["generate_".Length..]} sample ({events:N0} events)", Array.Empty<string>(),
+                J(new { events, seed, config.Generator }), new[] { file }, ctx =>
+                {
+                    var gen = new GeneratorConfig
+                    {
+                        Events = events, Seed = seed, LeptonMass = Physics.PhysicsConstants.Mass(lepton),
+                        TruthOnly = config.Generator.TruthOnly, Threads = config.Training.Threads, Detector = config.Generator.Detector,
+                    };
+                    EventTableIO.Write(simulation.Simulate(gen, lepton, ctx.Progress), ctx.PathOf(file));
+                });
+
+        string fitSettings = J(new { config.Wilson, config.Fit.ThetaGen, config.Fit.ScanPoints, config.Fit.Minos });
+        return new[]
+        {
+            Generate("generate_train", TrainFile, config.Events.Train, config.Seed),
+            Generate("generate_test", TestFile, config.Events.Test, config.Seed + PipelineConfig.TestSeedOffset),
+            PipelineStep.Unavailable("train", "Train theory-aware classifier",
+                "needs SbiFit.Learning Trainer (learning branch); wire it in PipelineDefinition.Build"),
+            PipelineStep.Unavailable("diagnose", "Learned-ratio diagnostics", "needs a trained model (learning branch)"),
+            new("asimov_oracle", "Asimov series: truth-level oracle", new[] { TestFile }, fitSettings, new[] { OracleFile },
+                ctx => AsimovSteps.Oracle(SampleColumns.Read(ctx.PathOf(TestFile)), config, ctx.Progress).Save(ctx.PathOf(OracleFile))),
+            new("asimov_classical", "Asimov series: classical template fit", new[] { TestFile },
+                J(new { fit = fitSettings, config.Classical }), new[] { ClassicalFile },
+                ctx => AsimovSteps.Classical(SampleColumns.Read(ctx.PathOf(TestFile)), config, ctx.Progress).Save(ctx.PathOf(ClassicalFile))),
+            PipelineStep.Unavailable("asimov_sbi", "Asimov series: SBI (learned likelihood)",
+                $"needs a trained model and the '{config.Fit.Backend}' NLL backend (stats branch)"),
+            PipelineStep.Unavailable("toys", $"Pseudo-experiments ({config.Fit.Toys} per theta_gen)",
+                config.Fit.Toys == 0 ? "fit.toys = 0" : "toy studies come with the stats branch"),
+            PipelineStep.Unavailable("backend_timing", "Backend timing table", "needs SbiFit.Codegen backends (codegen branch)"),
+            new("comparison", "Comparison table", new[] { OracleFile, ClassicalFile }, "v1", new[] { ComparisonFile },
+                ctx => Comparison.WriteCsv(Comparison.Build(LoadSeries(ctx.RunDirectory)), ctx.PathOf(ComparisonFile))),
+        };
+    }
+
+    /// <summary>Asimov series present in the run folder (oracle, classical), in that order.</summary>
+    public static IReadOnlyList<AsimovSeries> LoadSeries(string runDirectory) =>
+        new[] { OracleFile, ClassicalFile }.Select(f => Path.Combine(runDirectory, f)).Where(File.Exists).Select(AsimovSeries.Load).ToArray();
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SbiFit.Data;
+using SbiFit.Inference.Likelihood;
+using SbiFit.Reporting;
+
+namespace SbiFit.Cli.Pipeline;
+
+/// <summary>Assembles the self-contained <c>report.html</c> from the run folder and the results tree.</summary>
+internal static class PipelineReport
+{
+    private static string F(double? v, string format = "G4") => v is { } x && double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    public static HtmlReport Build(PipelineConfig config, string runDir, JsonObject results)
+    {
+        var report = new HtmlReport("SbiFit pipeline report");
+        report.Section("Configuration")
+            .Paragraph($"Run folder: {runDir}")
+            .Preformatted(PipelineConfigLoader.ToJson(config));
+
+        report.Section("Steps");
+        report.Table(new[] { "Step", "Status", "Seconds (this run)", "Seconds (last run)", "Note" },
+            results["steps"]!.AsArray().Select(s => (IReadOnlyList<string>)new[]
+            {
+                (string)s!["title"]!, (string)s["status"]!, F((double?)s["seconds"], "F1"), F((double?)s["last_run_seconds"], "F1"), (string?)s["note"] ?? "",
+            }));
+
+        AddFeatures(report, config, Path.Combine(runDir, PipelineDefinition.TestFile));
+
+        report.Section("Training curves");
+        report.Paragraph("Not available in this build: the training step needs the learning layer's trainer.");
+        report.Section("Learned-ratio diagnostics");
+        report.Paragraph("Not available in this build: no trained model.");
+
+        var series = PipelineDefinition.LoadSeries(runDir);
+        AddCurves(report, config, series);
+        AddResults(report, Comparison.Build(series));
+
+        report.Section("Backend timing");
+        report.Paragraph("Not available in this build: the generated-code backends (codegen branch) are not wired into the pipeline yet.");
+
+        report.Section("Versions and seeds");
+        report.Table(new[] { "Key", "Value" },
+            results["versions"]!.AsObject().Concat(results["seeds"]!.AsObject())
+                .Select(kv => (IReadOnlyList<string>)new[] { kv.Key, kv.Value?.ToJsonString(new JsonSerializerOptions()).Trim('"') ?? "" }));
+        return report;
+    }
+
+    private static void AddFeatures(HtmlReport report, PipelineConfig config, string testPath)
+    {
+        report.Section("Feature distributions (test sample, SM and NP reweighted)");
+        if (!File.Exists(testPath)) { report.Paragraph("Test sample missing."); return; }
+        var sample = SampleColumns.Read(testPath);
+        var ranges = config.Wilson.Parameters;
+        var map = new WilsonParameterMap(ranges.Select(r => r.Name).ToArray());
+        // NP point: the theta_gen point farthest from the SM (fallback: the upper ends of the ranges).
+        double[] np = config.Fit.ThetaGen.OrderByDescending(t => t.Sum(v => v * v)).FirstOrDefault(t => t.Any(v => v != 0))
+                      ?? ranges.Select(r => r.Hi).ToArray();
+        double[] wNp = sample.Weights(map.ToC(np));
+        string npLabel = "NP " + string.Join(", ", ranges.Select((r, k) => $"{r.Name}={np[k]:G3}"));
+        foreach (var feature in EventSchema.Features)
+        {
+            var x = sample.Table.GetColumn(feature);
+            if (x.Length == 0 || x.Min() == x.Max()) continue; // constant column (e.g. m2_miss when truth-only)
+            report.Image(Plots.HistogramOverlay(feature, feature, new (string, double[], double[]?)[] { ("SM", x, null), (npLabel, x, wNp) }, bins: 40),
+                $"{feature}: SM and {npLabel} (weights r(x) from the W columns)");
+        }
+    }
+
+    private static void AddCurves(HtmlReport report, PipelineConfig config, IReadOnlyList<AsimovSeries> series)
+    {
+        report.Section("Asimov NLL curves");
+        if (series.Count == 0) { report.Paragraph("No Asimov series in this run."); return; }
+        report.Paragraph("SBI (learned likelihood): not available in this build.");
+        foreach (var s in series)
+        {
+            report.SubHeading($"{s.Likelihood}: {s.Description}");
+            for (int k = 0; k < config.Wilson.Parameters.Length; k++)
+            {
+                var curves = s.Points.Select(p => (Label: $"theta_gen = {p.ThetaGen[k]:G3}", X: p.Scans[k].X, Y: p.Scans[k].Delta2Nll))
+                    .Select(c => { var ok = c.Y.Select(double.IsFinite).ToArray(); return (c.Label, c.X.Where((_, i) => ok[i]).ToArray(), c.Y.Where((_, i) => ok[i]).ToArray()); })
+                    .Where(c => c.Item2.Length > 1).ToArray();
+                if (curves.Length == 0) continue;
+                string name = s.Points[0].Parameters[k];
+                report.Image(Plots.Lines($"{s.Likelihood}: profile of {name}", name, "Δ(2 NLL)", curves, new[] { 1.0, 4.0 }),
+                    $"{s.Likelihood} Asimov Δ(2 NLL) profiles of {name} for each theta_gen");
+            }
+        }
+    }
+
+    private static void AddResults(HtmlReport report, IReadOnlyList<ComparisonRow> rows)
+    {
+        report.Section("Results (Asimov fits)");
+        report.Paragraph("σ ratio = HESSE error / oracle HESSE error at the same theta_gen. SBI rows appear once the learned likelihood is available.");
+        report.Table(new[] { "Likelihood", "Parameter", "θ_gen", "θ_min", "σ HESSE", "MINOS −", "MINOS +", "σ / σ_oracle" },
+            rows.Select(r => (IReadOnlyList<string>)new[]
+            {
+                r.Likelihood, r.Parameter, F(r.ThetaGen), F(r.ThetaMin, "F4"), F(r.HesseError, "F4"), F(r.MinosLower, "F4"), F(r.MinosUpper, "F4"), F(r.SigmaRatioToOracle, "F3"),
+            }));
+    }
+}

@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using SbiFit.Cli;
+using SbiFit.Cli.Pipeline;
+
+namespace SbiFit.Cli.Tests;
+
+public class PipelineRunTests
+{
+    private static PipelineConfig Tiny(string outDir) => new()
+    {
+        Out = outDir,
+        Events = new EventCounts { Train = 2000, Test = 3000 },
+        Fit = new FitSection { ThetaGen = new[] { new[] { 0.0 }, new[] { 0.4 } }, ScanPoints = 9 },
+    };
+
+    private static (JsonObject Results, string Log) Run(PipelineConfig c, bool force = false)
+    {
+        var stdout = new StringWriter();
+        var results = PipelineRun.Execute(c, new CliConsole(stdout, new StringWriter()), force);
+        return (results, stdout.ToString());
+    }
+
+    private static Dictionary<string, string> Status(JsonObject r) =>
+        r["steps"]!.AsArray().ToDictionary(s => (string)s!["name"]!, s => (string)s!["status"]!);
+
+    [Fact]
+    public void TinyPipelineRunsEndToEndResumesAndRerunsOnlyAffectedSteps()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "sbifit-pipe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var config = Tiny(dir);
+            var (first, _) = Run(config);
+
+            var onDisk = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PipelineRun.ResultsFile)))!.AsObject();
+            foreach (var key in new[] { "config", "steps", "unavailable", "samples", "fits", "comparison", "sigma_ratios", "timings", "versions", "seeds" })
+                Assert.True(onDisk.ContainsKey(key), $"results.json lacks '{key}'");
+            Assert.All(new[] { "generate_train", "generate_test", "asimov_oracle", "asimov_classical", "comparison", "report" },
+                s => Assert.Equal("ran", Status(first)[s]));
+            Assert.Equal("not available in this build", Status(first)["train"]);
+            Assert.Equal("not available in this build", Status(first)["asimov_sbi"]);
+
+            // Asimov fits recover theta_gen; the classical (binned, reconstructed) fit is never more precise than the oracle.
+            foreach (var lik in new[] { "oracle", "classical" })
+            {
+                var points = onDisk["fits"]![lik]!["points"]!.AsArray();
+                Assert.Equal(2, points.Count);
+                for (int i = 0; i < 2; i++)
+                    Assert.Equal((double)points[i]!["theta_gen"]![0]!, (double)points[i]!["theta_min"]![0]!, 3);
+            }
+            foreach (var r in onDisk["sigma_ratios"]!.AsArray())
+                Assert.InRange((double)r!["sigma_ratio_to_oracle"]!, 0.999, 3.0);
+
+            AssertEmbeddedImagesDecode(File.ReadAllText(Path.Combine(dir, PipelineRun.ReportFile)));
+
+            // Second run: every cached step skipped.
+            var (second, log) = Run(config);
+            Assert.All(new[] { "generate_train", "generate_test", "asimov_oracle", "asimov_classical", "comparison" },
+                s => Assert.Equal("skipped", Status(second)[s]));
+            Assert.Contains("up to date, skipped", log);
+
+            // Changed classical setting: only the classical series and what reads it run again.
+            var changed = config with { Classical = new ClassicalSection { Bins = "q2:6,cos_theta_l:6" } };
+            var third = Status(Run(changed).Results);
+            Assert.Equal("skipped", third["generate_train"]);
+            Assert.Equal("skipped", third["generate_test"]);
+            Assert.Equal("skipped", third["asimov_oracle"]);
+            Assert.Equal("ran", third["asimov_classical"]);
+            Assert.Equal("ran", third["comparison"]);
+
+            // --force redoes everything.
+            var forced = Status(Run(changed, force: true).Results);
+            Assert.All(new[] { "generate_train", "generate_test", "asimov_oracle", "asimov_classical", "comparison" },
+                s => Assert.Equal("ran", forced[s]));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void DeletedOutputIsRegeneratedAndIdenticalForTheSameSeed()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "sbifit-pipe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var config = Tiny(dir) with { Report = new ReportSection { Enabled = false }, Fit = new FitSection { ThetaGen = new[] { new[] { 0.2 } }, ScanPoints = 5, Minos = false } };
+            Run(config);
+            string test = Path.Combine(dir, PipelineDefinition.TestFile);
+            string before = PipelineRunner.Fingerprint(test);
+            File.Delete(test);
+            var status = Status(Run(config).Results);
+            Assert.Equal("ran", status["generate_test"]);
+            Assert.Equal("skipped", status["generate_train"]);
+            Assert.Equal(before, PipelineRunner.Fingerprint(test));
+            Assert.Equal("skipped", status["asimov_oracle"]); // same bytes: downstream stays valid
+            Assert.False(File.Exists(Path.Combine(dir, PipelineRun.ReportFile)));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    private static void AssertEmbeddedImagesDecode(string html)
+    {
+        var images = Regex.Matches(html, "data:image/png;base64,([A-Za-z0-9+/=]+)");
+        Assert.True(images.Count >= 6, $"expected feature + NLL plots, found {images.Count} images");
+        Assert.DoesNotContain("http://", html);
+        Assert.DoesNotContain("https://", html);
+        foreach (Match m in images)
+        {
+            byte[] png = Convert.FromBase64String(m.Groups[1].Value);
+            Assert.True(png.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "bad PNG signature");
+            Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
+            Assert.True(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)) > 0 && BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)) > 0);
+        }
+    }
+}
