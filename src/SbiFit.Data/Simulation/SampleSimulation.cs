@@ -98,7 +98,8 @@ public static class SampleSimulation
         t.AddColumn(EventSchema.EventId, ids);
 
         var inv = CultureInfo.InvariantCulture;
-        t.Metadata["generator_config"] = s.Config.ToJson();
+        // Threads does not change the events; recorded as 0 so files are identical for any thread count.
+        t.Metadata["generator_config"] = (s.Config with { Threads = 0 }).ToJson();
         t.Metadata["seed"] = s.Config.Seed.ToString(inv);
         t.Metadata["lepton"] = LeptonName(lepton);
         t.Metadata["wc_basis"] = WcBasis;
