@@ -11,10 +11,22 @@ internal static class CommandCatalog
         yield return DemoCommand.Build(console);
         yield return RunCommand.Build(console);
 
+        // Simulation, reweighting, rates, plots.
+        yield return GenerateCommand.Create(console);
+        yield return ReweightCommand.Create(console);
+        yield return RatesCommand.Create(console);
+        yield return PlotFeaturesCommand.Create(console);
+
         // Likelihood fits and statistical tools.
         yield return FitCommand.Create(console);
         yield return AsimovCommand.Create(console);
         yield return ScanCommand.Create(console);
         yield return ToysCommand.Create(console);
+
+        // Benchmarks: every stage measured side by side in one run (medians).
+        yield return new Command("bench", "Benchmarks of the SbiFit stages (medians, machine line included).")
+        {
+            BenchGenerateCommand.Create(console),
+        };
     }
 }
