@@ -23,29 +23,8 @@ public sealed class BackendCase : IDisposable
     public SbiLikelihoodBuilder Single { get; }
     public SbiLikelihoodBuilder Double { get; }
 
-    /// <summary>
-    /// Training-like events (features around the standardisation mean, weights 1), the muon rate matrix as the
-    /// (positive-definite) reference rate form, N_SM = N_obs, and a loose constraint on the first parameter.
-    /// </summary>
-    public static SbiLikelihoodInput SyntheticInput(TheoryAwareNetwork net, string[] pois, int events, int seed)
-    {
-        var rng = new Rng((ulong)seed, 7);
-        int nx = net.FeatureCount;
-        var x = new float[events * nx];
-        for (int i = 0; i < events; i++)
-            for (int j = 0; j < nx; j++) x[i * nx + j] = (float)(net.Mean[j] + net.Std[j] * rng.NextGaussian());
-        var w = Enumerable.Repeat(1.0, events).ToArray();
-        return new SbiLikelihoodInput
-        {
-            Parameters = pois.Select(n => new Parameter(n, 0.0, 0.05, -2, 2)).ToArray(),
-            ThetaParameters = pois,
-            Features = x,
-            Weights = w,
-            Rate = new RateQuadraticForm(RateMatrix.Compute(Lepton.Muon, FormFactorsCln.Hflav2019).Packed),
-            StandardModelYield = events,
-            Constraints = [new ParameterConstraint(pois[0], 0.0, 1.0)],
-        };
-    }
+    public static SbiLikelihoodInput SyntheticInput(TheoryAwareNetwork net, string[] pois, int events, int seed) =>
+        SyntheticLikelihood.Input(net, pois, events, seed);
 
     public void Dispose() { Single.Dispose(); Double.Dispose(); }
 }
