@@ -23,10 +23,14 @@ internal static class CommandCatalog
         yield return ScanCommand.Create(console);
         yield return ToysCommand.Create(console);
 
+        // Generated code (SOFIE role).
+        yield return CodegenCommand.Create(console);
+
         // Benchmarks: every stage measured side by side in one run (medians).
         yield return new Command("bench", "Benchmarks of the SbiFit stages (medians, machine line included).")
         {
             BenchGenerateCommand.Create(console),
+            BenchLikelihoodCommand.CreateLikelihood(console),
         };
     }
 }

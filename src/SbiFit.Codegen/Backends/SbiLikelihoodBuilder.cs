@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using SbiFit.Inference.Likelihood;
+using SbiFit.Learning;
+using SbiFit.Learning.Onnx;
+
+namespace SbiFit.Codegen.Backends;
+
+/// <summary>
+/// The single entry point that turns a model + dataset + rate form into the SBI NLL for any
+/// <see cref="LikelihoodBackend"/>. runtime and interpreted build an <see cref="NllModel"/> of
+/// <see cref="LearnedRatioTerm"/> + <see cref="ExtendedTerm"/> + constraints (numerical gradient by the minimiser);
+/// codegen and codegen-ad compile the whole NLL (<see cref="NllCodeGenerator"/>) and bind it as a <see cref="CompiledNll"/>.
+/// Owns the compiled kernels (memoised per generated source, so codegen and codegen-ad share one compile) and the
+/// ONNX Runtime session; dispose it after the likelihoods it built are no longer used.
+/// </summary>
+public sealed class SbiLikelihoodBuilder : IDisposable
+{
+    readonly Dictionary<string, CompiledCode<INllKernels>> compiled = new();
+    OnnxRuntimeLogitModel? runtime;
+
+    /// <summary>
+    /// <paramref name="network"/> serves interpreted/codegen/codegen-ad; <paramref name="onnxPath"/> (an ONNX file of the
+    /// same network) serves runtime. Either may be null when its backends are not used.
+    /// </summary>
+    public SbiLikelihoodBuilder(TheoryAwareNetwork? network, string? onnxPath = null)
+    {
+        if (network is null && onnxPath is null) throw new ArgumentException("a likelihood builder needs a network or an ONNX file.");
+        Network = network; OnnxPath = onnxPath;
+    }
+
+    /// <summary>Loads <paramref name="onnxPath"/> for runtime and, when it has the theory-aware pattern, as a network for the other backends.</summary>
+    public static SbiLikelihoodBuilder FromOnnx(string onnxPath) => new(OnnxModelReader.Load(onnxPath).Network, onnxPath);
+
+    /// <summary>The network of the interpreted and generated backends.</summary>
+    public TheoryAwareNetwork? Network { get; }
+    /// <summary>The ONNX file of the runtime backend.</summary>
+    public string? OnnxPath { get; }
+    /// <summary>Kernel precision of the generated backends (Single in production, Double to verify).</summary>
+    public Precision Precision { get; init; } = Precision.Single;
+    /// <summary>Disk cache of compiled kernels; null compiles in every process.</summary>
+    public CodeCache? Cache { get; init; }
+    /// <summary>Worker threads (0 = all processors).</summary>
+    public int Threads { get; init; }
+
+    int ThreadCount => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+    /// <summary>Builds the NLL for <paramref name="backend"/>; the setup (binding, logit(x, 0), compile) is timed separately.</summary>
+    public SbiLikelihood Build(LikelihoodBackend backend, SbiLikelihoodInput input)
+    {
+        var clock = Stopwatch.StartNew();
+        if (backend == LikelihoodBackend.Runtime)
+        {
+            if (OnnxPath is null) throw new ArgumentException("the runtime backend needs the ONNX model file.");
+            runtime ??= new OnnxRuntimeLogitModel(OnnxPath, ThreadCount);
+            var model = Terms(runtime, input);
+            return new SbiLikelihood(backend, input.Parameters, model, null, null, clock.Elapsed.TotalSeconds);
+        }
+        var net = Network ?? throw new ArgumentException($"the {backend.Name()} backend needs a theory-aware network (the ONNX graph is not one).");
+        if (backend == LikelihoodBackend.Interpreted)
+            return new SbiLikelihood(backend, input.Parameters, Terms(new EvaluatorModel(net, ThreadCount), input), null, null, clock.Elapsed.TotalSeconds);
+
+        input.Validate(net.FeatureCount);
+        var thetaToParam = input.ThetaToParameter(net.ThetaCount);
+        var paramToTheta = CodegenThetaMap.Invert(thetaToParam, input);
+        var options = new NllOptions
+        {
+            Precision = Precision,
+            Rate = CodegenThetaMap.RateForm(input, paramToTheta, net.ThetaCount),
+            Constraints = input.Constraints.Select(c => new GaussianConstraint(paramToTheta[input.IndexOf(c.Parameter)], c.Mean, c.Sigma)).ToArray(),
+        };
+        var code = Kernels(net, options);
+        var nll = new CompiledNll(code.Instance, input.Features, input.Weights, analyticGradient: backend == LikelihoodBackend.CodegenAd, maxThreads: ThreadCount);
+        var objective = new ThetaMappedObjective(nll, thetaToParam, input.Parameters.Count);
+        return new SbiLikelihood(backend, input.Parameters, objective, nll, code.Report, clock.Elapsed.TotalSeconds);
+    }
+
+    CompiledCode<INllKernels> Kernels(TheoryAwareNetwork net, NllOptions options)
+    {
+        string key = CodeCache.Key(NllCodeGenerator.Generate(net, options));
+        if (!compiled.TryGetValue(key, out var code)) compiled[key] = code = NllCodeGenerator.Compile(net, options, Cache);
+        return code;
+    }
+
+    static NllModel Terms(ILogitModel model, SbiLikelihoodInput input)
+    {
+        input.Validate(model.FeatureNames.Count);
+        var nll = new NllModel(input.Parameters);
+        var learned = new LearnedRatioTerm(model, input.Features, input.Weights, input.ThetaToParameter(model.ThetaNames.Count));
+        nll.Add(learned);
+        if (input.Rate is { } rate)
+        {
+            var (map, index) = input.RateMap();
+            nll.Add(new ExtendedTerm(rate, map, index, input.StandardModelYield, learned.SumOfWeights));
+        }
+        foreach (var c in input.Constraints)
+            nll.Add(new Inference.Likelihood.GaussianConstraint(input.IndexOf(c.Parameter), c.Mean, c.Sigma, c.Parameter));
+        return nll;
+    }
+
+    /// <summary>Unloads the compiled kernels and closes the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        foreach (var c in compiled.Values) c.Dispose();
+        compiled.Clear();
+        runtime?.Dispose();
+        runtime = null;
+    }
+
+    /// <summary>The interpreted backend: <see cref="NetworkEvaluator"/> with a fixed thread count.</summary>
+    sealed class EvaluatorModel(TheoryAwareNetwork net, int threads) : ILogitModel
+    {
+        readonly NetworkEvaluator evaluator = new(net, threads);
+        public IReadOnlyList<string> FeatureNames => net.FeatureNames;
+        public IReadOnlyList<string> ThetaNames => net.ThetaNames;
+        public void Logits(ReadOnlySpan<float> x, ReadOnlySpan<float> theta, int rows, Span<float> logits) => evaluator.Logits(x, theta, rows, logits);
+    }
+}

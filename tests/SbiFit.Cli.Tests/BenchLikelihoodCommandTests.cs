@@ -1,0 +1,61 @@
+using System.Text.Json;
+using SbiFit.Cli;
+
+namespace SbiFit.Cli.Tests;
+
+public sealed class BenchLikelihoodCommandTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("sbifit-benchlik-").FullName;
+
+    static string Fixture()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "SbiFit.sln"))) return Path.Combine(d.FullName, "tests", "fixtures", "onnx", "theory_aware_vr.onnx");
+        throw new DirectoryNotFoundException("SbiFit.sln not found");
+    }
+
+    [Fact]
+    public void QuickBenchWritesTheJsonContract()
+    {
+        string json = Path.Combine(dir, "out.json");
+        var (o, e) = (new StringWriter(), new StringWriter());
+        int rc = SbiFitApp.Run(["bench", "likelihood", "--events", "2000", "--theta", "1", "--quick", "--json", json, "--threads", "1"], o, e);
+        Assert.True(rc == 0, e.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("machine").GetString()));
+        Assert.True(doc.RootElement.GetProperty("peak_gflops").GetDouble() > 0);
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(["runtime", "interpreted", "codegen", "codegen-ad"], results.Select(r => r.GetProperty("backend").GetString()));
+        foreach (var r in results)
+        {
+            Assert.Equal(2000, r.GetProperty("events").GetInt32());
+            Assert.Equal(1, r.GetProperty("n_theta").GetInt32());
+            foreach (var key in new[] { "value_s", "value_grad_s", "fit_s" }) Assert.True(r.GetProperty(key).GetDouble() > 0, key);
+            Assert.True(r.GetProperty("fit_calls").GetInt32() > 0);
+            Assert.True(r.GetProperty("compile_s").GetDouble() >= 0);
+        }
+        Assert.True(results[2].GetProperty("compile_s").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void CodegenEmitsReadableSource()
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        int rc = SbiFitApp.Run(["codegen", "--model", Fixture(), "--emit", dir, "--nll"], o, e);
+        Assert.True(rc == 0, e.ToString());
+        var files = Directory.GetFiles(dir, "*.cs");
+        Assert.Equal(2, files.Length);
+        Assert.Contains("static readonly", File.ReadAllText(files[0]));
+        Assert.Matches("network: (compiled|cache hit)", o.ToString());
+    }
+
+    [Fact]
+    public void UnknownBackendListsTheValidNames()
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Assert.Equal(2, SbiFitApp.Run(["bench", "likelihood", "--backends", "onnx"], o, e));
+        Assert.Contains("runtime, interpreted, codegen, codegen-ad", e.ToString());
+    }
+
+    public void Dispose() { try { Directory.Delete(dir, true); } catch (IOException) { } }
+}
