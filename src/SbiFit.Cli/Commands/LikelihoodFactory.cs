@@ -1,3 +1,4 @@
+using SbiFit.Codegen.Backends;
 using System.CommandLine;
 using System.Globalization;
 using SbiFit.Data;
@@ -25,7 +26,7 @@ internal sealed class LikelihoodFactory
     public Option<string[]> Poi { get; } = new("--poi") { Description = "Parameter of interest (repeatable): V_R, Im_V_R, S_L, S_R, T_L, V_L (aliases V_RL, S_LL, ...).", Required = true };
     public Option<string> Likelihood { get; } = new("--likelihood") { Description = "oracle (exact ratio from the w_* columns) or sbi (learned ratio from --model).", DefaultValueFactory = _ => "oracle" };
     public Option<string?> Model { get; } = new("--model") { Description = "ONNX theory-aware classifier for --likelihood sbi." };
-    public Option<string> Backend { get; } = new("--backend") { Description = "Network evaluation for sbi: interpreted (our kernels/interpreter) or runtime (ONNX Runtime).", DefaultValueFactory = _ => "interpreted" };
+    public Option<string> Backend { get; } = new("--backend") { Description = "Evaluation backend for sbi: interpreted (SbiFit's kernels), runtime (ONNX Runtime), codegen (generated code, numerical gradient) or codegen-ad (generated code with gradient and Hessian).", DefaultValueFactory = _ => "interpreted" };
     public Option<string?> Reference { get; } = new("--reference") { Description = "SM sample whose w_* columns give the rate form I(theta) of the extended term (default: the data file)." };
     public Option<string[]> ThetaMap { get; } = new("--theta-map") { Description = "Map a model theta input to a POI (repeatable), e.g. theta0=V_R." };
     public Option<bool> SmNormalise { get; } = new("--sm-normalise") { Description = "sbi: normalise r numerically by its mean over the SM sample (--reference, else the data); warns when that mean is far from 1." };
@@ -70,6 +71,8 @@ internal sealed class LikelihoodFactory
                 return new LoadedLikelihood(LikelihoodSetup.Oracle(packed!, pois, rate, nSm), baseWeights, "exact", null);
             case "sbi":
                 if (modelPath is null) throw new CliUsageException("--likelihood sbi needs --model M.onnx");
+                if (backend is "codegen" or "codegen-ad")
+                    return GeneratedCode(data, reference, pois, modelPath, backend, thetaMap, smNormalise, rate, packed, nSm, baseWeights);
                 var (model, owner, name) = LoadModel(modelPath, backend);
                 try
                 {
@@ -88,6 +91,27 @@ internal sealed class LikelihoodFactory
         }
     }
 
+    /// <summary>The SBI likelihood compiled to generated code (one compile, rebound per set of weights).</summary>
+    private static LoadedLikelihood GeneratedCode(EventTable data, EventTable? reference, IReadOnlyList<string> pois, string modelPath,
+        string backend, IReadOnlyList<string> thetaMap, bool smNormalise, RateQuadraticForm rate, double[]? packed, double nSm, double[] baseWeights)
+    {
+        if (smNormalise) throw new CliUsageException("--sm-normalise is available with the interpreted and runtime backends only");
+        var onnx = OnnxModelReader.Load(modelPath);
+        var network = onnx.Network ?? throw new CliUsageException(
+            $"--backend {backend} needs a theory-aware network; {modelPath} is a general graph ({onnx.NotConvertedReason})");
+        var kind = LikelihoodBackends.Parse(backend);
+        var thetaToPoi = MapThetas(network, pois, thetaMap, modelPath);
+        var x = Features(data, network);
+        var builder = new SbiLikelihoodBuilder(network, modelPath);
+        var parameters = pois.Select(p => new Inference.Parameter(p, 0.0, 0.1)).ToArray();
+        var thetaParameters = thetaToPoi.Select(t => t < 0 ? null : pois[t]).ToArray();
+        var setup = LikelihoodSetup.FromBackend("sbi", pois, rate, baseWeights.Length, (w, _) => builder.Build(kind, new SbiLikelihoodInput
+        {
+            Parameters = parameters, ThetaParameters = thetaParameters, Features = x, Weights = w, Rate = rate, StandardModelYield = nSm,
+        }), packed, nSm);
+        return new LoadedLikelihood(setup, baseWeights, backend, builder);
+    }
+
     private static (ILogitModel Model, IDisposable? Owner, string Name) LoadModel(string path, string backend)
     {
         switch (backend)
@@ -100,7 +124,7 @@ internal sealed class LikelihoodFactory
                 var rt = new OnnxRuntimeLogitModel(path);
                 return (rt, rt, "onnxruntime");
             default:
-                throw new CliUsageException($"--backend must be 'interpreted' or 'runtime', got '{backend}'");
+                throw new CliUsageException($"--backend must be one of interpreted, runtime, codegen, codegen-ad; got '{backend}'");
         }
     }
 

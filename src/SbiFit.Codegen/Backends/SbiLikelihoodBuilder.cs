@@ -77,8 +77,12 @@ public sealed class SbiLikelihoodBuilder : IDisposable
     CompiledCode<INllKernels> Kernels(TheoryAwareNetwork net, NllOptions options)
     {
         string key = CodeCache.Key(NllCodeGenerator.Generate(net, options));
-        if (!compiled.TryGetValue(key, out var code)) compiled[key] = code = NllCodeGenerator.Compile(net, options, Cache);
-        return code;
+        // Toy studies build likelihoods from several threads: compile each kernel once.
+        lock (compiled)
+        {
+            if (!compiled.TryGetValue(key, out var code)) compiled[key] = code = NllCodeGenerator.Compile(net, options, Cache);
+            return code;
+        }
     }
 
     static NllModel Terms(ILogitModel model, SbiLikelihoodInput input)

@@ -14,10 +14,11 @@ namespace SbiFit.Inference.Statistics;
 /// </summary>
 public sealed class LikelihoodSetup
 {
-    private readonly Func<double[], INllTerm> _ratioTerm;
+    private readonly Func<double[], INllTerm>? _ratioTerm;
+    private readonly Func<double[], double, IObjective>? _objective;
 
     private LikelihoodSetup(string kind, IReadOnlyList<string> pois, RateQuadraticForm rate, double nSm, int events,
-        double[]? packedW, Func<double[], INllTerm> ratioTerm)
+        double[]? packedW, Func<double[], INllTerm>? ratioTerm, Func<double[], double, IObjective>? objective = null)
     {
         if (pois.Count == 0) throw new ArgumentException("At least one parameter of interest (POI) is needed.");
         if (events == 0) throw new ArgumentException("The dataset is empty: no events to fit.");
@@ -29,6 +30,7 @@ public sealed class LikelihoodSetup
         Events = events;
         PackedW = packedW;
         _ratioTerm = ratioTerm;
+        _objective = objective;
     }
 
     /// <summary>"oracle" or "sbi".</summary>
@@ -79,19 +81,28 @@ public sealed class LikelihoodSetup
         return new LikelihoodSetup("sbi", pois, rate, nSm ?? n, n, packedW, w => new LearnedRatioTerm(model, x, w, thetaToPoi, smReferenceX));
     }
 
+    /// <summary>
+    /// A learned likelihood whose whole NLL (ratio + extended term) comes from an evaluation backend, e.g. generated code:
+    /// <paramref name="objective"/>(weights, N_obs) must return the NLL over the POIs in <see cref="Pois"/> order.
+    /// </summary>
+    public static LikelihoodSetup FromBackend(string kind, IReadOnlyList<string> pois, RateQuadraticForm rate, int events,
+        Func<double[], double, IObjective> objective, double[]? packedW = null, double? nSm = null) =>
+        new(kind, pois, rate, nSm ?? events, events, packedW, null, objective);
+
     /// <summary>Fit parameters (start 0, step 0.1, no limits) for the POIs.</summary>
     public IReadOnlyList<Parameter> Parameters(IReadOnlyList<double>? start = null) =>
         Pois.Select((p, k) => new Parameter(p, start?[k] ?? 0.0, 0.1)).ToArray();
 
     /// <summary>The NLL = ratio term + extended term for event weights <paramref name="weights"/>.</summary>
-    public NllModel Build(double[] weights)
+    public IObjective Build(double[] weights)
     {
         if (weights.Length != Events) throw new ArgumentException($"{weights.Length} weights for {Events} events.");
         for (int i = 0; i < weights.Length; i++)
             if (!double.IsFinite(weights[i])) throw new ArgumentException($"Event weight {i} is {weights[i]}: weights must be finite.");
         double nObs = CompensatedSum.Pairwise(weights);
+        if (_objective is not null) return _objective(weights, nObs);
         var nll = new NllModel(Parameters());
-        nll.Add(_ratioTerm(weights));
+        nll.Add(_ratioTerm!(weights));
         nll.Add(new ExtendedTerm(Rate, Map, Enumerable.Range(0, Pois.Count).ToArray(), NSm, nObs));
         return nll;
     }
@@ -100,8 +111,8 @@ public sealed class LikelihoodSetup
     /// ⟨r⟩ over the SM reference sample at θ for an SM-normalised learned NLL built by <see cref="Build"/> (NaN otherwise);
     /// far from 1 is the sign of a badly trained network.
     /// </summary>
-    public static double MeanSmRatio(NllModel nll, IReadOnlyList<double> theta) =>
-        nll.Terms.OfType<LearnedRatioTerm>().FirstOrDefault()?.MeanSmRatio(theta.ToArray()) ?? double.NaN;
+    public static double MeanSmRatio(IObjective nll, IReadOnlyList<double> theta) =>
+        (nll as NllModel)?.Terms.OfType<LearnedRatioTerm>().FirstOrDefault()?.MeanSmRatio(theta.ToArray()) ?? double.NaN;
 
     /// <summary>The WC vector c at POI values θ.</summary>
     public Complex[] CoefficientsAt(IReadOnlyList<double> theta) => Map.ToC(theta.ToArray());
