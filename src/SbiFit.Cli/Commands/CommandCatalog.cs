@@ -7,6 +7,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Build(CliConsole console)
     {
-        yield break;
+        yield return TrainCommand.Build(console);
+        yield return PredictCommand.Build(console);
+        yield return DiagnoseCommand.Build(console);
+        yield return BenchTrainCommand.Build(console);
     }
 }
