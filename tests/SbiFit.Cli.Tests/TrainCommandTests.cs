@@ -92,7 +92,7 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
             theta[i] = -1f + 2f * i / rows;
         }
         var viaGraph = new float[rows]; var viaNet = new float[rows];
-        model.Interpreter.Logits(x, theta, rows, viaGraph);
+        model.Logits(x, theta, rows, viaGraph); // OnnxModel.Logits runs the graph interpreter
         model.Network!.Logits(x, theta, rows, viaNet);
         for (int i = 0; i < rows; i++) Assert.Equal(viaNet[i], viaGraph[i], 1e-4f);
     }
