@@ -109,6 +109,22 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
         Assert.Equal(a.Shift, b.Shift);
     }
 
+    [Fact]
+    public void CheckpointThenResumeGivesTheUninterruptedModel()
+    {
+        string first = Path.Combine(fx.Dir, "part.onnx"), resumed = Path.Combine(fx.Dir, "resumed.onnx");
+        string[] common = ["--data", fx.DataPath, "--theta", "V_R:-1:1", "--features", string.Join(",", TrainedModelFixture.Features),
+            "--hidden", "8,8", "--activation", "tanh", "--seed", "3", "--threads", "1"];
+        var r = Cli.Run(["train", .. common, "--out", first, "--epochs", "3", "--checkpoint-every", "3"]);
+        Assert.True(r.Exit == 0, r.Err);
+        Assert.True(File.Exists(first + ".ckpt"));
+        r = Cli.Run(["train", .. common, "--out", resumed, "--epochs", "5", "--resume", first + ".ckpt"]);
+        Assert.True(r.Exit == 0, r.Err);
+        var a = OnnxModelReader.Load(fx.ModelPath).Network!; var b = OnnxModelReader.Load(resumed).Network!;
+        for (int l = 0; l < a.Layers.Count; l++) Assert.Equal(a.Layers[l].Weights, b.Layers[l].Weights);
+        Assert.Equal(a.Shift, b.Shift);
+    }
+
     [Theory]
     [InlineData("V_R:1:-1", "true_q2", "lo")]
     [InlineData("V_R:-1:1", "true_q2,nope", "nope")]
