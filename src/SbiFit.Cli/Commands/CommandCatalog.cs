@@ -17,6 +17,11 @@ internal static class CommandCatalog
         yield return RatesCommand.Create(console);
         yield return PlotFeaturesCommand.Create(console);
 
+        // The theory-aware classifier.
+        yield return TrainCommand.Build(console);
+        yield return PredictCommand.Build(console);
+        yield return DiagnoseCommand.Build(console);
+
         // Likelihood fits and statistical tools.
         yield return FitCommand.Create(console);
         yield return AsimovCommand.Create(console);
@@ -30,6 +35,7 @@ internal static class CommandCatalog
         yield return new Command("bench", "Benchmarks of the SbiFit stages (medians, machine line included).")
         {
             BenchGenerateCommand.Create(console),
+            BenchTrainCommand.CreateTrain(console),
             BenchLikelihoodCommand.CreateLikelihood(console),
         };
     }
