@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Build(CliConsole console)
     {
-        yield break;
+        yield return ClassicalCommand.Create(console);
+        yield return BenchClassicalCommand.Create(console);
     }
 }
