@@ -22,8 +22,8 @@ internal static class BenchClassicalCommand
     /// <summary>The <c>classical</c> sub-command alone.</summary>
     public static Command CreateClassical(CliConsole console)
     {
-        var events = new Option<int>("--events") { Description = "Events in the synthetic training sample.", DefaultValueFactory = _ => 1_000_000 };
-        var repeats = new Option<int>("--repeats") { Description = "Timed repetitions per case (median reported).", DefaultValueFactory = _ => 7 };
+        var events = new Option<int>("--events") { HelpName = "N", Description = "Events in the synthetic training sample.", DefaultValueFactory = _ => 1_000_000 };
+        var repeats = new Option<int>("--repeats") { HelpName = "R", Description = "Timed repetitions per case (median reported).", DefaultValueFactory = _ => 7 };
         var command = new Command("classical", "Benchmark template building and MIGRAD+HESSE of the 2500-bin classical fit (with/without BB-lite).");
         command.Options.Add(events);
         command.Options.Add(repeats);

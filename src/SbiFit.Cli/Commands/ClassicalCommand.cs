@@ -12,16 +12,16 @@ internal static class ClassicalCommand
 {
     public static Command Create(CliConsole console)
     {
-        var train = new Option<string>("--train") { Description = "Training sample (.parquet/.csv) with the observables and the w_re_ij/w_im_ij columns." };
-        var data = new Option<string>("--data") { Description = "Data sample: observed events, or with --asimov the test sample reweighted to the Asimov point (needs w_* columns)." };
-        var poi = new Option<string[]>("--poi") { Description = "Parameter of interest (V_R, S_L, Im(V_R), ...); repeat or comma-separate.", AllowMultipleArgumentsPerToken = false };
-        var asimov = new Option<string>("--asimov") { Description = "Asimov point, e.g. V_R=0.3 (without --data: the templates' own expectation)." };
-        var bins = new Option<string>("--bins") { Description = "Binning spec: default (4x5x5x5x5), quantile, or e.g. q2:4,cos_theta_l:5,m2_miss:-2,0,2,6." };
+        var train = new Option<string>("--train") { HelpName = "FILE", Description = "Training sample (.parquet/.csv) with the observables and the w_re_ij/w_im_ij columns." };
+        var data = new Option<string>("--data") { HelpName = "FILE", Description = "Data sample: observed events, or with --asimov the test sample reweighted to the Asimov point (needs w_* columns)." };
+        var poi = new Option<string[]>("--poi") { HelpName = "NAME", Description = "Parameter of interest (V_R, S_L, Im(V_R), ...); repeat or comma-separate.", AllowMultipleArgumentsPerToken = false };
+        var asimov = new Option<string>("--asimov") { HelpName = "NAME=VALUE[,...]", Description = "Asimov point, e.g. V_R=0.3 (without --data: the templates' own expectation)." };
+        var bins = new Option<string>("--bins") { HelpName = "SPEC", Description = "Binning spec: default (4x5x5x5x5), quantile, or e.g. q2:4,cos_theta_l:5,m2_miss:-2,0,2,6." };
         var mcStat = new Option<bool>("--mc-stat") { Description = "Barlow-Beeston-lite MC-stat nuisances (pyhf staterror)." };
-        var norm = new Option<double?>("--norm-uncertainty") { Description = "Relative normalisation uncertainty (adds mu_norm with a Gaussian constraint); inf: free." };
+        var norm = new Option<double?>("--norm-uncertainty") { HelpName = "SIGMA", Description = "Relative normalisation uncertainty (adds mu_norm with a Gaussian constraint); inf: free." };
         var minos = new Option<bool>("--minos") { Description = "Run MINOS for the POIs." };
-        var json = new Option<string>("--json") { Description = "Write the fit result as JSON (same keys as the SBI fit)." };
-        var pyhf = new Option<string>("--export-pyhf") { Description = "Write the pyhf workspace (SM templates + observed counts), validated against the schema." };
+        var json = new Option<string>("--json") { HelpName = "FILE", Description = "Write the fit result as JSON (same keys as the SBI fit)." };
+        var pyhf = new Option<string>("--export-pyhf") { HelpName = "FILE", Description = "Write the pyhf workspace (SM templates + observed counts), validated against the schema." };
 
         var command = new Command("classical", "Classical binned template fit (pyhf/HistFactory-style, HAMMER templates) of Wilson coefficients.");
         foreach (var o in new Option[] { train, data, poi, asimov, bins, mcStat, norm, minos, json, pyhf }) command.Options.Add(o);

@@ -26,6 +26,7 @@ public sealed record ClassicalFitOptions(string? Bins = null, bool BarlowBeeston
 public sealed class ClassicalFit
 {
     private readonly ClassicalFitOptions _options;
+    private readonly IObjective _objective;
     private FitResult? _best;
 
     private ClassicalFit(TemplateSet templates, double[] observed, BinnedPoissonLikelihood likelihood, ClassicalFitOptions options, string dataDescription)
@@ -35,6 +36,10 @@ public sealed class ClassicalFit
         Likelihood = likelihood;
         _options = options;
         DataDescription = dataDescription;
+        // Without BB-lite the NLL's Hessian is closed-form: MIGRAD's seed and HESSE then need no numerical scan.
+        _objective = options.BarlowBeestonLite
+            ? likelihood
+            : new BinnedNllHessian(likelihood, templates, observed, new WcParameterMap(likelihood.ParameterNames.Where(n => n != BinnedPoissonLikelihood.NormName).ToArray()), options.NormUncertainty);
     }
 
     /// <summary>The (normalised) templates.</summary>
@@ -45,6 +50,9 @@ public sealed class ClassicalFit
 
     /// <summary>The NLL handed to the minimiser (POIs, then <c>mu_norm</c> when enabled).</summary>
     public BinnedPoissonLikelihood Likelihood { get; }
+
+    /// <summary>What Minuit minimises: <see cref="Likelihood"/>, plus its closed-form Hessian when BB-lite is off.</summary>
+    public IObjective Objective => _objective;
 
     /// <summary>Where the counts came from.</summary>
     public string DataDescription { get; }
@@ -128,7 +136,7 @@ public sealed class ClassicalFit
     public void ExportPyhf(string path) => PyhfWorkspace.Export(Templates, Observed, null, path);
 
     private Minuit NewMinuit(IReadOnlyList<Parameter> parameters) =>
-        new(Likelihood, parameters) { Tolerance = _options.Tolerance, Strategy = _options.Strategy };
+        new(_objective, parameters) { Tolerance = _options.Tolerance, Strategy = _options.Strategy };
 
     /// <summary>The named columns of a sample; a <see cref="TemplateException"/> lists every missing one.</summary>
     internal static double[][] Columns(EventTable table, IReadOnlyList<string> names, string what)

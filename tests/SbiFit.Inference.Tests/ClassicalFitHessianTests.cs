@@ -1,0 +1,65 @@
+using SbiFit.Inference.Minimisation;
+using SbiFit.Inference.Templates;
+
+namespace SbiFit.Inference.Tests;
+
+public class ClassicalFitHessianTests
+{
+    private static readonly Data.EventTable Train = ClassicalTables.Make(3000, 31);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0.05)]
+    [InlineData(double.PositiveInfinity)]
+    public void AnalyticHessianMatchesFiniteDifferencesOfTheGradient(double? norm)
+    {
+        var data = ClassicalData.AsimovTemplates(new Dictionary<string, double> { ["V_R"] = 0.2, ["Im(S_L)"] = 0.1 });
+        var fit = ClassicalFit.Create(Train, data, new[] { "V_R", "Im(S_L)", "T_L" },
+            new ClassicalFitOptions(ClassicalTables.Coarse, NormUncertainty: norm));
+        var f = fit.Objective;
+        Assert.True(f.HasHessian);
+        int d = f.Dimension;
+        var p = norm is null ? new[] { 0.1, -0.2, 0.05 } : new[] { 0.1, -0.2, 0.05, 1.1 };
+        Assert.Equal(p.Length, d);
+        var h = new double[d * d];
+        f.Hessian(p, h);
+        const double eps = 1e-5;
+        var gp = new double[d];
+        var gm = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            var pp = (double[])p.Clone();
+            var pm = (double[])p.Clone();
+            pp[j] += eps;
+            pm[j] -= eps;
+            f.ValueAndGradient(pp, gp);
+            f.ValueAndGradient(pm, gm);
+            for (int i = 0; i < d; i++)
+            {
+                double fd = (gp[i] - gm[i]) / (2 * eps);
+                Assert.True(Math.Abs(h[i * d + j] - fd) <= 1e-5 * (1 + Math.Abs(fd)), $"H[{i},{j}] = {h[i * d + j]}, finite difference {fd}");
+            }
+        }
+    }
+
+    [Fact]
+    public void BarlowBeestonLiteFitUsesNumericalSecondDerivatives()
+    {
+        var data = ClassicalData.AsimovTemplates(new Dictionary<string, double> { ["V_R"] = 0.2 });
+        var fit = ClassicalFit.Create(Train, data, new[] { "V_R" }, new ClassicalFitOptions(ClassicalTables.Coarse, BarlowBeestonLite: true));
+        Assert.False(fit.Objective.HasHessian);
+    }
+
+    [Fact]
+    public void HesseErrorsAgreeWithNumericalHesse()
+    {
+        var data = ClassicalData.AsimovTemplates(new Dictionary<string, double> { ["V_R"] = 0.2, ["S_L"] = -0.1 });
+        var fit = ClassicalFit.Create(Train, data, new[] { "V_R", "S_L" }, new ClassicalFitOptions(ClassicalTables.Coarse, NormUncertainty: 0.1));
+        var analytic = fit.Fit().Fit;
+        var numeric = new Minuit(fit.Likelihood, fit.Likelihood.DefaultParameters());
+        numeric.Migrad();
+        var r = numeric.Hesse();
+        foreach (var name in analytic.Names)
+            Assert.Equal(r[name].Error, analytic[name].Error, 1e-3 * r[name].Error);
+    }
+}
