@@ -23,7 +23,17 @@ public class ClassicalFitHessianTests
         Assert.Equal(p.Length, d);
         var h = new double[d * d];
         f.Hessian(p, h);
-        const double eps = 1e-5;
+        var fdh = FiniteDifferenceHessian(f, p);
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                Assert.True(Math.Abs(h[i * d + j] - fdh[i, j]) <= 1e-5 * (1 + Math.Abs(fdh[i, j])), $"H[{i},{j}] = {h[i * d + j]}, finite difference {fdh[i, j]}");
+    }
+
+    // Central differences of the analytic gradient.
+    private static double[,] FiniteDifferenceHessian(IObjective f, double[] p, double eps = 1e-5)
+    {
+        int d = p.Length;
+        var h = new double[d, d];
         var gp = new double[d];
         var gm = new double[d];
         for (int j = 0; j < d; j++)
@@ -34,12 +44,9 @@ public class ClassicalFitHessianTests
             pm[j] -= eps;
             f.ValueAndGradient(pp, gp);
             f.ValueAndGradient(pm, gm);
-            for (int i = 0; i < d; i++)
-            {
-                double fd = (gp[i] - gm[i]) / (2 * eps);
-                Assert.True(Math.Abs(h[i * d + j] - fd) <= 1e-5 * (1 + Math.Abs(fd)), $"H[{i},{j}] = {h[i * d + j]}, finite difference {fd}");
-            }
+            for (int i = 0; i < d; i++) h[i, j] = (gp[i] - gm[i]) / (2 * eps);
         }
+        return h;
     }
 
     [Fact]
@@ -57,26 +64,10 @@ public class ClassicalFitHessianTests
         var fit = ClassicalFit.Create(Train, data, new[] { "V_R", "S_L" },
             new ClassicalFitOptions(ClassicalTables.Coarse, NormUncertainty: 0.1, Tolerance: 1e-6));
         var analytic = fit.Fit().Fit;
-        var f = fit.Objective;
-        var p = analytic.Values.ToArray();
-        int d = p.Length;
-        var h = new double[d, d];
-        var gp = new double[d];
-        var gm = new double[d];
-        const double eps = 1e-5;
-        for (int j = 0; j < d; j++)
-        {
-            var pp = (double[])p.Clone();
-            var pm = (double[])p.Clone();
-            pp[j] += eps;
-            pm[j] -= eps;
-            f.ValueAndGradient(pp, gp);
-            f.ValueAndGradient(pm, gm);
-            for (int i = 0; i < d; i++) h[i, j] = (gp[i] - gm[i]) / (2 * eps);
-        }
-        var cov = Invert3(h);
-        for (int i = 0; i < d; i++)
-            Assert.Equal(Math.Sqrt(cov[i, i]) /* NLL: ErrorDef 0.5, cov = H⁻¹ */, analytic.Parameters[i].Error, 1e-3 * analytic.Parameters[i].Error); // mu_norm has a limit: Minuit maps its error through the internal transform
+        var cov = Invert3(FiniteDifferenceHessian(fit.Objective, analytic.Values.ToArray()));
+        // NLL with ErrorDef 0.5: cov = H⁻¹. 1e-3 because mu_norm's limit maps its error through Minuit's internal transform.
+        for (int i = 0; i < cov.GetLength(0); i++)
+            Assert.Equal(Math.Sqrt(cov[i, i]), analytic.Parameters[i].Error, 1e-3 * analytic.Parameters[i].Error);
 
         // Minuit's numerical HESSE (no analytic Hessian) agrees to its own accuracy.
         var numeric = new Minuit(fit.Likelihood, fit.Likelihood.DefaultParameters());
