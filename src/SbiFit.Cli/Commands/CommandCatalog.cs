@@ -28,6 +28,9 @@ internal static class CommandCatalog
         yield return ScanCommand.Create(console);
         yield return ToysCommand.Create(console);
 
+        // Classical binned template fit (HistFactory/pyhf role).
+        yield return ClassicalCommand.Create(console);
+
         // Generated code (SOFIE role).
         yield return CodegenCommand.Create(console);
 
@@ -37,6 +40,7 @@ internal static class CommandCatalog
             BenchGenerateCommand.Create(console),
             BenchTrainCommand.CreateTrain(console),
             BenchLikelihoodCommand.CreateLikelihood(console),
+            BenchClassicalCommand.CreateClassical(console),
         };
     }
 }

@@ -31,7 +31,8 @@ internal static class CommandRunner
             or NotSupportedException or CliUsageException
         || ex.GetType().Name.EndsWith("DataException", StringComparison.Ordinal)
         || ex.GetType().Name.EndsWith("ModelException", StringComparison.Ordinal)
-        || ex.GetType().Name.EndsWith("ConfigException", StringComparison.Ordinal);
+        || ex.GetType().Name.EndsWith("ConfigException", StringComparison.Ordinal)
+        || ex.GetType().Name is "TemplateException" or "CodegenException" or "TrainingDataException" or "GeneratorConfigException";
 }
 
 /// <summary>An impossible or inconsistent combination of options.</summary>
