@@ -20,63 +20,69 @@ internal static class AngularKernel
     ];
     private const int FirstImaginaryTerm = 26; // terms 26.. are Im(P Q*) (I₇, I₈, I₉)
 
+    // Distinct channel pairs (P ≤ Q) of the table and, per term, its pair slot.
+    private static readonly int[] PairP, PairQ, TermSlot;
+
+    static AngularKernel()
+    {
+        var pairs = new List<(int, int)>();
+        TermSlot = new int[TermK.Length];
+        for (int t = 0; t < TermK.Length; t++)
+        {
+            int s = pairs.IndexOf((TermP[t], TermQ[t]));
+            if (s < 0) { s = pairs.Count; pairs.Add((TermP[t], TermQ[t])); }
+            TermSlot[t] = s;
+        }
+        PairP = pairs.Select(x => x.Item1).ToArray();
+        PairQ = pairs.Select(x => x.Item2).ToArray();
+    }
+
     /// <summary>
     /// Packed Σ_k f_k Î_k[i][j] (overwrites <paramref name="packed"/>): with the channel 5-vectors V (7×5), the real part
-    /// is Vᵀ S V and the imaginary part Vᵀ A V for the symmetric S and antisymmetric A 7×7 channel couplings.
+    /// is Vᵀ S V and the imaginary part Vᵀ A V for the symmetric S and antisymmetric A channel couplings, built pair by
+    /// pair from the §5.1 table (pointer arithmetic on stack buffers: this is the per-event hot path).
     /// </summary>
-    public static void AccumulateWeighted(in HelicityAmplitudes h, ReadOnlySpan<double> f, Span<double> packed)
+    public static unsafe void AccumulateWeighted(in HelicityAmplitudes h, ReadOnlySpan<double> f, Span<double> packed)
     {
-        Span<double> v = stackalloc double[Ch * 5];
-        h.WriteChannelVectors(v);
-        Span<double> sym = stackalloc double[Ch * Ch];
-        Span<double> anti = stackalloc double[Ch * Ch];
-        sym.Clear();
-        anti.Clear();
-        for (int t = 0; t < FirstImaginaryTerm; t++)
+        if (f.Length < 12 || packed.Length < 25) throw new ArgumentException("need 12 angular functions and 25 outputs");
+        double* v = stackalloc double[Ch * 5];
+        h.WriteChannelVectors(new Span<double>(v, Ch * 5));
+        int nPairs = PairP.Length;
+        double* gs = stackalloc double[nPairs];
+        double* ga = stackalloc double[nPairs];
+        for (int s = 0; s < nPairs; s++) { gs[s] = 0; ga[s] = 0; }
+        for (int t = 0; t < FirstImaginaryTerm; t++) gs[TermSlot[t]] += TermCoef[t] * f[TermK[t]];
+        for (int t = FirstImaginaryTerm; t < TermK.Length; t++) ga[TermSlot[t]] += TermCoef[t] * f[TermK[t]];
+        double* us = stackalloc double[Ch * 5]; // S V
+        double* ua = stackalloc double[Ch * 5]; // A V
+        for (int k = 0; k < Ch * 5; k++) { us[k] = 0; ua[k] = 0; }
+        for (int s = 0; s < nPairs; s++)
         {
-            double a = 0.5 * TermCoef[t] * f[TermK[t]];
-            sym[TermP[t] * Ch + TermQ[t]] += a;
-            sym[TermQ[t] * Ch + TermP[t]] += a;
-        }
-        for (int t = FirstImaginaryTerm; t < TermK.Length; t++)
-        {
-            // Im(PQ*) as a Hermitian form has imaginary part −(p_i q_j − q_i p_j)/2.
-            double a = 0.5 * TermCoef[t] * f[TermK[t]];
-            anti[TermP[t] * Ch + TermQ[t]] -= a;
-            anti[TermQ[t] * Ch + TermP[t]] += a;
-        }
-        Span<double> us = stackalloc double[Ch * 5]; // S V
-        Span<double> ua = stackalloc double[Ch * 5]; // A V
-        for (int p = 0; p < Ch; p++)
-        {
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
-            for (int q = 0; q < Ch; q++)
+            int p = PairP[s] * 5, q = PairQ[s] * 5;
+            double r = 0.5 * gs[s], m = 0.5 * ga[s];
+            // Re: S_PQ = S_QP = re/2 (diagonal: re); Im: A_PQ = −im/2, A_QP = +im/2.
+            for (int i = 0; i < 5; i++)
             {
-                double gs = sym[p * Ch + q], ga = anti[p * Ch + q];
-                if (gs == 0 && ga == 0) continue;
-                int o = q * 5;
-                double v0 = v[o], v1 = v[o + 1], v2 = v[o + 2], v3 = v[o + 3], v4 = v[o + 4];
-                s0 += gs * v0; s1 += gs * v1; s2 += gs * v2; s3 += gs * v3; s4 += gs * v4;
-                a0 += ga * v0; a1 += ga * v1; a2 += ga * v2; a3 += ga * v3; a4 += ga * v4;
+                us[p + i] += r * v[q + i];
+                us[q + i] += r * v[p + i];
+                ua[p + i] -= m * v[q + i];
+                ua[q + i] += m * v[p + i];
             }
-            int op = p * 5;
-            us[op] = s0; us[op + 1] = s1; us[op + 2] = s2; us[op + 3] = s3; us[op + 4] = s4;
-            ua[op] = a0; ua[op + 1] = a1; ua[op + 2] = a2; ua[op + 3] = a3; ua[op + 4] = a4;
         }
         int idx = 0;
         for (int i = 0; i < 5; i++)
             for (int j = i; j < 5; j++)
             {
-                double s = 0;
-                for (int p = 0; p < Ch; p++) s += v[p * 5 + i] * us[p * 5 + j];
-                packed[idx++] = s;
+                double acc = 0;
+                for (int c = 0; c < Ch * 5; c += 5) acc += v[c + i] * us[c + j];
+                packed[idx++] = acc;
             }
         for (int i = 0; i < 5; i++)
             for (int j = i + 1; j < 5; j++)
             {
-                double s = 0;
-                for (int p = 0; p < Ch; p++) s += v[p * 5 + i] * ua[p * 5 + j];
-                packed[idx++] = s;
+                double acc = 0;
+                for (int c = 0; c < Ch * 5; c += 5) acc += v[c + i] * ua[c + j];
+                packed[idx++] = acc;
             }
     }
 
