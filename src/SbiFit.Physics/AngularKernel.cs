@@ -35,12 +35,31 @@ internal static class AngularKernel
         }
         PairP = pairs.Select(x => x.Item1).ToArray();
         PairQ = pairs.Select(x => x.Item2).ToArray();
+        // Row-wise adjacency of the channel couplings: S_PQ = S_QP = re/2 (S_PP = re), A_PQ = −im/2, A_QP = +im/2.
+        var rows = Enumerable.Range(0, Ch).Select(_ => new List<(int Q, int Slot, double Sym, double Anti)>()).ToArray();
+        for (int t = 0; t < PairP.Length; t++)
+        {
+            int pp = PairP[t], qq = PairQ[t];
+            if (pp == qq) { rows[pp].Add((qq, t, 1.0, 0.0)); continue; }
+            rows[pp].Add((qq, t, 0.5, -0.5));
+            rows[qq].Add((pp, t, 0.5, 0.5));
+        }
+        AdjStart = new int[Ch + 1];
+        for (int r = 0; r < Ch; r++) AdjStart[r + 1] = AdjStart[r] + rows[r].Count;
+        var all = rows.SelectMany(x => x).ToArray();
+        AdjQ = all.Select(x => x.Q * 5).ToArray();
+        AdjSlot = all.Select(x => x.Slot).ToArray();
+        AdjSym = all.Select(x => x.Sym).ToArray();
+        AdjAnti = all.Select(x => x.Anti).ToArray();
     }
+
+    private static readonly int[] AdjStart, AdjQ, AdjSlot;
+    private static readonly double[] AdjSym, AdjAnti;
 
     /// <summary>
     /// Packed Σ_k f_k Î_k[i][j] (overwrites <paramref name="packed"/>): with the channel 5-vectors V (7×5), the real part
     /// is Vᵀ S V and the imaginary part Vᵀ A V for the symmetric S and antisymmetric A channel couplings, built pair by
-    /// pair from the §5.1 table (pointer arithmetic on stack buffers: this is the per-event hot path).
+    /// pair from the §5.1 table and applied row by row in registers (stack buffers: this is the per-event hot path).
     /// </summary>
     public static unsafe void AccumulateWeighted(in HelicityAmplitudes h, ReadOnlySpan<double> f, Span<double> packed)
     {
@@ -55,19 +74,20 @@ internal static class AngularKernel
         for (int t = FirstImaginaryTerm; t < TermK.Length; t++) ga[TermSlot[t]] += TermCoef[t] * f[TermK[t]];
         double* us = stackalloc double[Ch * 5]; // S V
         double* ua = stackalloc double[Ch * 5]; // A V
-        for (int k = 0; k < Ch * 5; k++) { us[k] = 0; ua[k] = 0; }
-        for (int s = 0; s < nPairs; s++)
+        for (int p = 0; p < Ch; p++)
         {
-            int p = PairP[s] * 5, q = PairQ[s] * 5;
-            double r = 0.5 * gs[s], m = 0.5 * ga[s];
-            // Re: S_PQ = S_QP = re/2 (diagonal: re); Im: A_PQ = −im/2, A_QP = +im/2.
-            for (int i = 0; i < 5; i++)
+            // Row p of S V and A V accumulated in registers (no store-to-load chains through the buffers).
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+            for (int e = AdjStart[p]; e < AdjStart[p + 1]; e++)
             {
-                us[p + i] += r * v[q + i];
-                us[q + i] += r * v[p + i];
-                ua[p + i] -= m * v[q + i];
-                ua[q + i] += m * v[p + i];
+                double* vq = v + AdjQ[e];
+                double r = AdjSym[e] * gs[AdjSlot[e]], m = AdjAnti[e] * ga[AdjSlot[e]];
+                s0 += r * vq[0]; s1 += r * vq[1]; s2 += r * vq[2]; s3 += r * vq[3]; s4 += r * vq[4];
+                a0 += m * vq[0]; a1 += m * vq[1]; a2 += m * vq[2]; a3 += m * vq[3]; a4 += m * vq[4];
             }
+            double* up = us + p * 5, uq = ua + p * 5;
+            up[0] = s0; up[1] = s1; up[2] = s2; up[3] = s3; up[4] = s4;
+            uq[0] = a0; uq[1] = a1; uq[2] = a2; uq[3] = a3; uq[4] = a4;
         }
         int idx = 0;
         for (int i = 0; i < 5; i++)
