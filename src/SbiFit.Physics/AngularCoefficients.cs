@@ -153,8 +153,12 @@ public static class AngularCoefficients
         return result;
     }
 
-    /// <summary>Writes packed Σ_k f_k Î_k[i][j] (overwrites <paramref name="packed"/>).</summary>
-    internal static void AccumulateWeighted(in HelicityAmplitudes h, ReadOnlySpan<double> f, Span<double> packed)
+    /// <summary>Writes packed Σ_k f_k Î_k[i][j] (overwrites <paramref name="packed"/>); fast kernel.</summary>
+    internal static void AccumulateWeighted(in HelicityAmplitudes h, ReadOnlySpan<double> f, Span<double> packed) =>
+        AngularKernel.AccumulateWeighted(h, f, packed);
+
+    /// <summary>Reference (pair-by-pair) form of <see cref="AccumulateWeighted"/>, kept for the tests.</summary>
+    internal static void AccumulateWeightedReference(in HelicityAmplitudes h, ReadOnlySpan<double> f, Span<double> packed)
     {
         Span<double> v = stackalloc double[HelicityAmplitudes.Channels * 5];
         h.WriteChannelVectors(v);

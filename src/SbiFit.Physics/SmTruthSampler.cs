@@ -5,7 +5,8 @@ namespace SbiFit.Physics;
 /// <summary>
 /// Exact generator of true phase-space points (q², cos θ_D, cos θ_ℓ, χ) from the rate of physics-reference §5 for
 /// fixed coefficients (SM by default), following §9: q² by inverse CDF of dΓ/dq² tabulated in the end-point variable u
-/// (piecewise-linear density, inverted exactly), then accept–reject of the angles against W_max = Σ_k |I_k(q²)|.
+/// (piecewise-linear density, inverted exactly), then accept–reject of the angles against a rigorous bound W_max(q²) ≥ max over angles of Σ_k I_k f_k
+/// (largest eigenvalue of the cosθ_D/sinθ_D quadratic form, see AngularKernel.EnvelopeBound).
 /// The tables are immutable, so one instance may be shared by threads that each use their own <see cref="Rng"/>.
 /// </summary>
 public sealed class SmTruthSampler
@@ -49,17 +50,22 @@ public sealed class SmTruthSampler
         double q2 = SampleQ2(rng);
         Span<double> ik = stackalloc double[AngularCoefficients.Count];
         AngularCoefficients.Evaluate(_model.Amplitudes(q2), _c, ik);
-        double bound = 0;
-        for (int k = 0; k < ik.Length; k++) bound += Math.Abs(ik[k]);
-        Span<double> f = stackalloc double[AngularCoefficients.Count];
+        double bound = AngularKernel.EnvelopeBound(ik);
+        double i1s = ik[0], i1c = ik[1], i2s = ik[2], i2c = ik[3], i3 = ik[4], i4 = ik[5], i5 = ik[6], i6s = ik[7],
+            i6c = ik[8], i7 = ik[9], i8 = ik[10], i9 = ik[11];
         while (true)
         {
             double cd = 2 * rng.NextDouble() - 1;
             double cl = 2 * rng.NextDouble() - 1;
             double chi = Math.PI * (1 - 2 * rng.NextDouble()); // (−π, π]
-            AngularCoefficients.AngularFunctions(cd, cl, chi, f);
-            double w = 0;
-            for (int k = 0; k < f.Length; k++) w += ik[k] * f[k];
+            // W = sin²θ_D A + cos²θ_D B + sin2θ_D C (the f_k of §5.1 regrouped; double angles from single ones).
+            double cd2 = cd * cd, sd2 = Math.Max(0, 1 - cd2), s2d = 2 * Math.Sqrt(sd2) * cd;
+            double sl2 = Math.Max(0, 1 - cl * cl), sl = Math.Sqrt(sl2), c2l = 2 * cl * cl - 1, s2l = 2 * sl * cl;
+            var (sx, cx) = Math.SinCos(chi);
+            double a = i1s + i2s * c2l + i6s * cl + sl2 * (i3 * (cx * cx - sx * sx) + i9 * 2 * sx * cx);
+            double b = i1c + i2c * c2l + i6c * cl;
+            double c = s2l * (i4 * cx + i8 * sx) + sl * (i5 * cx + i7 * sx);
+            double w = sd2 * a + cd2 * b + s2d * c;
             if (rng.NextDouble() * bound < w) return new TruthPoint(q2, cd, cl, chi);
         }
     }

@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using SbiFit.Physics;
 
 namespace SbiFit.Data.Reweighting;
@@ -72,9 +70,8 @@ public sealed class Reweighter
                 Parallel.For(0, nBlocks, opts, b =>
                 {
                     int start = b * Block, len = Math.Min(Block, Count - start);
-                    var outSpan = new Span<double>(dp + start, len);
-                    outSpan.Clear();
-                    foreach (int k in active) Axpy(a[k], _w[k].AsSpan(start, len), outSpan);
+                    if (active.Length == 0) new Span<double>(dp + start, len).Clear();
+                    else WeightKernels.FusedBlock(_w, a, active, start, len, new Span<double>(dp + start, len));
                 });
             }
         }
@@ -165,24 +162,6 @@ public sealed class Reweighter
         double s = 0;
         for (int k = 0; k < a.Length; k++) s += a[k] * b[k];
         return s;
-    }
-
-    /// <summary>y += alpha·x with Vector256 FMA.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var va = Vector256.Create(alpha);
-            for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var vx = Vector256.Create(x.Slice(i, Vector256<double>.Count));
-                var vy = Vector256.Create((ReadOnlySpan<double>)y.Slice(i, Vector256<double>.Count));
-                Vector256.FusedMultiplyAdd(va, vx, vy).CopyTo(y.Slice(i, Vector256<double>.Count));
-            }
-        }
-        for (; i < x.Length; i++) y[i] = Math.FusedMultiplyAdd(alpha, x[i], y[i]);
     }
 
     /// <summary>Pairwise summation (error O(log N ε)).</summary>
