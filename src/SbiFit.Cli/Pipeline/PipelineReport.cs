@@ -29,7 +29,9 @@ internal static class PipelineReport
         AddFeatures(report, config, Path.Combine(runDir, PipelineDefinition.TestFile));
 
         report.Section("Training curves");
-        report.Paragraph("Not available in this build: the training step needs the learning layer's trainer.");
+        string loss = Path.Combine(runDir, PipelineDefinition.LossPngFile);
+        if (File.Exists(loss)) report.Image(File.ReadAllBytes(loss), "Weighted binary cross-entropy per epoch (training and validation split)");
+        else report.Paragraph("No trained model in this run.");
         report.Section("Learned-ratio diagnostics");
         report.Paragraph("Not available in this build: no trained model.");
 
@@ -72,7 +74,6 @@ internal static class PipelineReport
     {
         report.Section("Asimov NLL curves");
         if (series.Count == 0) { report.Paragraph("No Asimov series in this run."); return; }
-        report.Paragraph("SBI (learned likelihood): not available in this build.");
         foreach (var s in series)
         {
             report.SubHeading($"{s.Likelihood}: {s.Description}");
@@ -92,11 +93,11 @@ internal static class PipelineReport
     private static void AddResults(HtmlReport report, IReadOnlyList<ComparisonRow> rows)
     {
         report.Section("Results (Asimov fits)");
-        report.Paragraph("σ ratio = HESSE error / oracle HESSE error at the same theta_gen. SBI rows appear once the learned likelihood is available.");
-        report.Table(new[] { "Likelihood", "Parameter", "θ_gen", "θ_min", "σ HESSE", "MINOS −", "MINOS +", "σ / σ_oracle" },
+        report.Paragraph("σ ratios = HESSE error / the oracle's or the classical fit's HESSE error at the same theta_gen.");
+        report.Table(new[] { "Likelihood", "Parameter", "θ_gen", "θ_min", "σ HESSE", "MINOS −", "MINOS +", "σ / σ_oracle", "σ / σ_classical" },
             rows.Select(r => (IReadOnlyList<string>)new[]
             {
-                r.Likelihood, r.Parameter, F(r.ThetaGen), F(r.ThetaMin, "F4"), F(r.HesseError, "F4"), F(r.MinosLower, "F4"), F(r.MinosUpper, "F4"), F(r.SigmaRatioToOracle, "F3"),
+                r.Likelihood, r.Parameter, F(r.ThetaGen), F(r.ThetaMin, "F4"), F(r.HesseError, "F4"), F(r.MinosLower, "F4"), F(r.MinosUpper, "F4"), F(r.SigmaRatioToOracle, "F3"), F(r.SigmaRatioToClassical, "F3"),
             }));
     }
 }

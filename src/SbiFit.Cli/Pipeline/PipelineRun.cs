@@ -60,11 +60,11 @@ public static class PipelineRun
         var rows = Comparison.Build(series);
         var fits = new JsonObject();
         foreach (var s in series) fits[s.Likelihood] = ToNode(s);
-        fits["sbi"] = null;
         var ratios = rows.Where(r => r.Likelihood != "oracle").Select(r => (JsonNode)new JsonObject
         {
             ["likelihood"] = r.Likelihood, ["parameter"] = r.Parameter, ["theta_gen"] = r.ThetaGen,
             ["sigma_ratio_to_oracle"] = r.SigmaRatioToOracle,
+            ["sigma_ratio_to_classical"] = r.Likelihood == "classical" ? null : r.SigmaRatioToClassical,
         }).ToArray();
         var timings = new JsonObject();
         foreach (var o in outcomes.Where(o => o.Status != StepStatus.Unavailable)) timings[o.Name + "_seconds"] = o.LastRunSeconds;
