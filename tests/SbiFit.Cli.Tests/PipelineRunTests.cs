@@ -41,7 +41,7 @@ public class PipelineRunTests
             var onDisk = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PipelineRun.ResultsFile)))!.AsObject();
             foreach (var key in new[] { "config", "steps", "unavailable", "samples", "fits", "comparison", "sigma_ratios", "timings", "versions", "seeds" })
                 Assert.True(onDisk.ContainsKey(key), $"results.json lacks '{key}'");
-            Assert.All(new[] { "generate_train", "generate_test", "train", "asimov_oracle", "asimov_classical", "asimov_sbi", "comparison", "report" },
+            Assert.All(new[] { "generate_train", "generate_test", "train", "diagnose", "asimov_oracle", "asimov_classical", "asimov_sbi", "comparison", "report" },
                 s => Assert.Equal("ran", Status(first)[s]));
             Assert.Equal("not available in this build", Status(first)["toys"]);
             Assert.True(File.Exists(Path.Combine(dir, PipelineDefinition.ModelFile)));
@@ -69,7 +69,7 @@ public class PipelineRunTests
 
             // Second run: every cached step skipped.
             var (second, log) = Run(config);
-            Assert.All(new[] { "generate_train", "generate_test", "train", "asimov_oracle", "asimov_classical", "asimov_sbi", "comparison" },
+            Assert.All(new[] { "generate_train", "generate_test", "train", "diagnose", "asimov_oracle", "asimov_classical", "asimov_sbi", "comparison" },
                 s => Assert.Equal("skipped", Status(second)[s]));
             Assert.Contains("up to date, skipped", log);
 
@@ -122,7 +122,7 @@ public class PipelineRunTests
     private static void AssertEmbeddedImagesDecode(string html)
     {
         var images = Regex.Matches(html, "data:image/png;base64,([A-Za-z0-9+/=]+)");
-        Assert.True(images.Count >= 6, $"expected feature + NLL plots, found {images.Count} images");
+        Assert.True(images.Count >= 20, $"expected feature, loss, diagnostics and NLL plots, found {images.Count} images");
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
         foreach (Match m in images)

@@ -20,6 +20,9 @@ public static class PipelineDefinition
     /// <summary>Trained model and its loss curves in the run folder.</summary>
     public const string ModelFile = "model.onnx", LossCsvFile = "model.loss.csv", LossPngFile = "model.loss.png";
 
+    /// <summary>Folder of the learned-ratio diagnostics and its summary (lists the PNGs with captions).</summary>
+    public const string DiagnosticsDir = "diagnostics", DiagnosticsSummary = "diagnostics/" + Commands.DiagnosticsOutputs.SummaryFile;
+
     /// <summary>Builds the steps for <paramref name="config"/>; <paramref name="simulation"/> defaults to <see cref="GeneratorSimulation"/>.</summary>
     public static IReadOnlyList<PipelineStep> Build(PipelineConfig config, ISampleSimulation? simulation = null)
     {
@@ -46,7 +49,8 @@ public static class PipelineDefinition
             new("train", $"Train theory-aware classifier ({config.Training.Epochs} epochs)", new[] { TrainFile },
                 J(new { config.Seed, config.Wilson, config.Network, config.Training }), new[] { ModelFile, LossCsvFile, LossPngFile },
                 ctx => PipelineSteps.Train(ctx.PathOf(TrainFile), ctx.PathOf(ModelFile), config, ctx.Progress)),
-            PipelineStep.Unavailable("diagnose", "Learned-ratio diagnostics", "needs a trained model (learning branch)"),
+            new("diagnose", "Learned-ratio diagnostics (test sample)", new[] { TestFile, ModelFile }, J(new { config.Wilson, bins = PipelineSteps.DiagnosticBins }),
+                new[] { DiagnosticsSummary }, ctx => PipelineSteps.Diagnose(ctx.PathOf(TestFile), ctx.PathOf(ModelFile), ctx.PathOf(DiagnosticsDir), config)),
             new("asimov_oracle", "Asimov series: truth-level oracle", new[] { TestFile }, fitSettings, new[] { OracleFile },
                 ctx => AsimovSteps.Oracle(SampleColumns.Read(ctx.PathOf(TestFile)), config, ctx.Progress).Save(ctx.PathOf(OracleFile))),
             new("asimov_classical", "Asimov series: classical template fit", new[] { TrainFile, TestFile },

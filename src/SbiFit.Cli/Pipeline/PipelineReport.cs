@@ -33,7 +33,10 @@ internal static class PipelineReport
         if (File.Exists(loss)) report.Image(File.ReadAllBytes(loss), "Weighted binary cross-entropy per epoch (training and validation split)");
         else report.Paragraph("No trained model in this run.");
         report.Section("Learned-ratio diagnostics");
-        report.Paragraph("Not available in this build: no trained model.");
+        var diagnostics = PipelineSteps.DiagnosticImages(Path.Combine(runDir, PipelineDefinition.DiagnosticsDir));
+        if (diagnostics.Count == 0) report.Paragraph("No diagnostics in this run.");
+        foreach (var (file, caption) in diagnostics)
+            report.Image(File.ReadAllBytes(Path.Combine(runDir, PipelineDefinition.DiagnosticsDir, file)), caption);
 
         var series = PipelineDefinition.LoadSeries(runDir);
         AddCurves(report, config, series);
