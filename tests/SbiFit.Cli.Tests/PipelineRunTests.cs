@@ -41,10 +41,13 @@ public class PipelineRunTests
             var onDisk = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PipelineRun.ResultsFile)))!.AsObject();
             foreach (var key in new[] { "config", "steps", "unavailable", "samples", "fits", "comparison", "sigma_ratios", "timings", "versions", "seeds" })
                 Assert.True(onDisk.ContainsKey(key), $"results.json lacks '{key}'");
-            Assert.All(new[] { "generate_train", "generate_test", "train", "diagnose", "asimov_oracle", "asimov_classical", "asimov_sbi", "comparison", "report" },
+            Assert.All(new[] { "generate_train", "generate_test", "train", "diagnose", "asimov_oracle", "asimov_classical", "asimov_sbi", "backend_timing", "comparison", "report" },
                 s => Assert.Equal("ran", Status(first)[s]));
             Assert.Equal("not available in this build", Status(first)["toys"]);
             Assert.True(File.Exists(Path.Combine(dir, PipelineDefinition.ModelFile)));
+            var backends = first["timings"]!["backends"]!["rows"]!.AsArray();
+            Assert.Equal(new[] { "runtime", "interpreted", "codegen", "codegen-ad" }, backends.Select(r => (string)r!["backend"]!).ToArray());
+            Assert.All(backends, r => Assert.True((double)r!["value_seconds"]! > 0));
 
             // The oracle (same sample) recovers theta_gen exactly; the classical fit (templates from the training sample)
             // and the SBI fit (a 4-epoch network) within a few HESSE errors. None is more precise than the oracle.

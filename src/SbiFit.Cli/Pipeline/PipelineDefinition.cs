@@ -15,7 +15,7 @@ public static class PipelineDefinition
 
     /// <summary>Result file names in the run folder.</summary>
     public const string OracleFile = "asimov_oracle.json", ClassicalFile = "asimov_classical.json", SbiFile = "asimov_sbi.json",
-        ComparisonFile = "comparison.csv";
+        ComparisonFile = "comparison.csv", TimingFile = "backend_timing.json";
 
     /// <summary>Trained model and its loss curves in the run folder.</summary>
     public const string ModelFile = "model.onnx", LossCsvFile = "model.loss.csv", LossPngFile = "model.loss.png";
@@ -63,7 +63,9 @@ public static class PipelineDefinition
                     config.Fit.Backend, config, ctx.Progress).Save(ctx.PathOf(SbiFile))),
             PipelineStep.Unavailable("toys", $"Pseudo-experiments ({config.Fit.Toys} per theta_gen)",
                 config.Fit.Toys == 0 ? "fit.toys = 0" : "toy studies come with the stats branch"),
-            PipelineStep.Unavailable("backend_timing", "Backend timing table", "needs SbiFit.Codegen backends (codegen branch)"),
+            new("backend_timing", "Backend timing table (SBI NLL, four backends)", new[] { TrainFile, TestFile, ModelFile },
+                J(new { config.Wilson, config.Fit.ThetaGen, config.Training.Threads }), new[] { TimingFile },
+                ctx => BackendTiming.Run(ctx.PathOf(TrainFile), ctx.PathOf(TestFile), ctx.PathOf(ModelFile), config, ctx.Progress).Save(ctx.PathOf(TimingFile))),
             new("comparison", "Comparison table", new[] { OracleFile, ClassicalFile, SbiFile }, "v1", new[] { ComparisonFile },
                 ctx => Comparison.WriteCsv(Comparison.Build(LoadSeries(ctx.RunDirectory)), ctx.PathOf(ComparisonFile))),
         };

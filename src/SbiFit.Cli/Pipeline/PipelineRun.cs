@@ -68,6 +68,8 @@ public static class PipelineRun
         }).ToArray();
         var timings = new JsonObject();
         foreach (var o in outcomes.Where(o => o.Status != StepStatus.Unavailable)) timings[o.Name + "_seconds"] = o.LastRunSeconds;
+        string timingPath = Path.Combine(runDir, PipelineDefinition.TimingFile);
+        timings["backends"] = File.Exists(timingPath) ? ToNode(BackendTimingTable.Load(timingPath)) : null;
         return new JsonObject
         {
             ["config"] = ToNode(config),
