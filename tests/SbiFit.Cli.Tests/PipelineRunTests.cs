@@ -76,9 +76,13 @@ public class PipelineRunTests
                 s => Assert.Equal("skipped", Status(second)[s]));
             Assert.Contains("up to date, skipped", log);
 
-            // Changed classical setting: only the classical series and what reads it run again.
-            var changed = config with { Classical = new ClassicalSection { Bins = "q2:6,cos_theta_l:6" } };
-            var third = Status(Run(changed).Results);
+            // Changed classical setting and toys on: only the classical series, the toys and what reads them run again.
+            var changed = config with { Classical = new ClassicalSection { Bins = "q2:6,cos_theta_l:6" }, Fit = config.Fit with { Toys = 3 } };
+            var (thirdResults, _) = Run(changed);
+            var third = Status(thirdResults);
+            Assert.Equal("ran", third["toys"]);
+            Assert.Equal(new[] { "oracle", "sbi" }, thirdResults["toys"]!.AsArray().Select(t => (string)t!["likelihood"]!).ToArray());
+            Assert.All(thirdResults["toys"]!.AsArray(), t => Assert.Equal(3, (int)t!["summary"]!["toys"]!));
             Assert.Equal("skipped", third["generate_train"]);
             Assert.Equal("skipped", third["generate_test"]);
             Assert.Equal("skipped", third["asimov_oracle"]);

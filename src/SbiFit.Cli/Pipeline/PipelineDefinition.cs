@@ -61,8 +61,11 @@ public static class PipelineDefinition
                 J(new { fit = fitSettings, config.Fit.Backend }), new[] { SbiFile },
                 ctx => AsimovSteps.Sbi(EventTableIO.Read(ctx.PathOf(TrainFile)), EventTableIO.Read(ctx.PathOf(TestFile)), ctx.PathOf(ModelFile),
                     config.Fit.Backend, config, ctx.Progress).Save(ctx.PathOf(SbiFile))),
-            PipelineStep.Unavailable("toys", $"Pseudo-experiments ({config.Fit.Toys} per theta_gen)",
-                config.Fit.Toys == 0 ? "fit.toys = 0" : "toy studies come with the stats branch"),
+            config.Fit.Toys == 0
+                ? PipelineStep.Unavailable("toys", "Pseudo-experiments", "fit.toys = 0 (Asimov only)")
+                : new("toys", $"Pseudo-experiments ({config.Fit.Toys} per likelihood, oracle and SBI)", new[] { TrainFile, TestFile, ModelFile },
+                    J(new { config.Wilson, config.Fit }), new[] { ToySteps.SummaryFile, "toys_oracle.csv", "toys_sbi.csv" },
+                    ctx => ToySteps.Run(ctx.RunDirectory, config, ctx.Progress)),
             new("backend_timing", "Backend timing table (SBI NLL, four backends)", new[] { TrainFile, TestFile, ModelFile },
                 J(new { config.Wilson, config.Fit.ThetaGen, config.Training.Threads }), new[] { TimingFile },
                 ctx => BackendTiming.Run(ctx.PathOf(TrainFile), ctx.PathOf(TestFile), ctx.PathOf(ModelFile), config, ctx.Progress).Save(ctx.PathOf(TimingFile))),

@@ -42,6 +42,7 @@ internal static class PipelineReport
         AddCurves(report, config, series);
         AddResults(report, Comparison.Build(series));
 
+        AddToys(report, runDir);
         AddTiming(report, Path.Combine(runDir, PipelineDefinition.TimingFile));
 
         report.Section("Versions and seeds");
@@ -115,6 +116,21 @@ internal static class PipelineReport
             {
                 r.Backend, F(r.ValueSeconds * 1e3, "F3"), F(r.ValueGradSeconds * 1e3, "F3"), F(r.FitSeconds * 1e3, "F1"),
                 r.FitCalls.ToString(CultureInfo.InvariantCulture), F(r.CompileSeconds, "F2"), F(r.SetupSeconds, "F2"),
+            }));
+    }
+
+    private static void AddToys(HtmlReport report, string runDir)
+    {
+        var toys = ToySteps.Load(runDir);
+        if (toys is null) return; // fit.toys = 0: Asimov only
+        report.Section("Pseudo-experiments");
+        report.Paragraph("Poisson-bootstrap toys of the test sample at θ_gen; pull = (θ_min − θ_gen)/σ_HESSE, coverage of the 68 % interval.");
+        report.Table(new[] { "Likelihood", "θ_gen", "Toys (valid)", "Pull mean", "Pull width", "Coverage" },
+            toys.Select(t => (IReadOnlyList<string>)new[]
+            {
+                t.Likelihood, string.Join(", ", t.ThetaGen.Select(v => F(v))), $"{t.Summary.Toys} ({t.Summary.ValidToys})",
+                $"{F(t.Summary.PullMean, "F3")} ± {F(t.Summary.PullMeanError, "F3")}", $"{F(t.Summary.PullWidth, "F3")} ± {F(t.Summary.PullWidthError, "F3")}",
+                $"{F(t.Summary.Coverage, "F3")} ± {F(t.Summary.CoverageError, "F3")}",
             }));
     }
 }

@@ -82,6 +82,7 @@ public static class PipelineRun
             ["comparison"] = ToNode(rows),
             ["sigma_ratios"] = new JsonArray(ratios),
             ["timings"] = timings,
+            ["toys"] = ToNode(ToySteps.Load(runDir)),
             ["versions"] = new JsonObject
             {
                 ["sbifit"] = typeof(PipelineRun).Assembly.GetName().Version?.ToString(),
