@@ -69,6 +69,7 @@ public class PipelineRunTests
                 Assert.InRange((double)r!["sigma_ratio_to_oracle"]!, 0.9, 5.0);
 
             AssertEmbeddedImagesDecode(File.ReadAllText(Path.Combine(dir, PipelineRun.ReportFile)));
+            CompareCommandReproducesThePipelineSeries(dir, onDisk);
 
             // Second run: every cached step skipped.
             var (second, log) = Run(config);
@@ -124,6 +125,36 @@ public class PipelineRunTests
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>
+    /// <c>sbifit compare</c> on the pipeline's files (same step functions) gives the pipeline's Asimov results, one PNG
+    /// per theta_gen, CSV + JSON with the σ ratios, and prints them.
+    /// </summary>
+    private static void CompareCommandReproducesThePipelineSeries(string runDir, JsonObject pipelineResults)
+    {
+        string outDir = Path.Combine(runDir, "compare");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int rc = SbiFitApp.Run(new[]
+        {
+            "compare", "--train", Path.Combine(runDir, PipelineDefinition.TrainFile), "--test", Path.Combine(runDir, PipelineDefinition.TestFile),
+            "--model", Path.Combine(runDir, PipelineDefinition.ModelFile), "--theta-gen", "0,0.4", "--poi", "V_R",
+            "--bins", "q2:4,cos_theta_l:4,chi:3", "--scan-points", "9", "--out", outDir,
+        }, stdout, stderr);
+        Assert.True(rc == 0, stderr.ToString());
+        Assert.Contains("sigma_SBI/sigma_classical", stdout.ToString());
+        Assert.True(File.Exists(Path.Combine(outDir, "comparison.csv")));
+        Assert.True(File.Exists(Path.Combine(outDir, "nll_V_R_0.png")) && File.Exists(Path.Combine(outDir, "nll_V_R_0.4.png")));
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "comparison.json")))!;
+        Assert.Equal(new[] { "sbi", "classical", "oracle" }, json["fits"]!.AsArray().Select(f => (string)f!["likelihood"]!).ToArray());
+        foreach (var f in json["fits"]!.AsArray())
+        {
+            string lik = (string)f!["likelihood"]!;
+            for (int i = 0; i < 2; i++)
+                Assert.Equal((double)pipelineResults["fits"]![lik]!["points"]![i]!["theta_min"]![0]!, (double)f["points"]![i]!["theta_min"]![0]!, 9);
+        }
+        Assert.Equal(4, json["sigma_ratios"]!.AsArray().Count); // sbi and classical at two points
     }
 
     private static void AssertEmbeddedImagesDecode(string html)

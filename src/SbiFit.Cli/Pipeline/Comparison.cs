@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using SbiFit.Data;
+using SbiFit.Reporting;
 
 namespace SbiFit.Cli.Pipeline;
 
@@ -38,6 +40,43 @@ internal static class Comparison
                 }
             }
         return rows;
+    }
+
+    /// <summary>σ ratios of every non-oracle row: to the oracle and (for SBI) to the classical fit, as in results.json.</summary>
+    public static JsonArray SigmaRatios(IEnumerable<ComparisonRow> rows) => new(rows.Where(r => r.Likelihood != "oracle").Select(r => (JsonNode)new JsonObject
+    {
+        ["likelihood"] = r.Likelihood, ["parameter"] = r.Parameter, ["theta_gen"] = r.ThetaGen,
+        ["sigma_ratio_to_oracle"] = r.SigmaRatioToOracle,
+        ["sigma_ratio_to_classical"] = r.Likelihood == "classical" ? null : r.SigmaRatioToClassical,
+    }).ToArray());
+
+    /// <summary>Δ(2 NLL) profiles of parameter <paramref name="k"/> at theta_gen point <paramref name="i"/>, one curve per likelihood.</summary>
+    public static byte[]? CurvesPlot(IReadOnlyList<AsimovSeries> series, int i, int k)
+    {
+        var curves = series.Where(s => i < s.Points.Length).Select(s =>
+        {
+            var scan = s.Points[i].Scans[k];
+            var ok = Enumerable.Range(0, scan.X.Length).Where(j => double.IsFinite(scan.Delta2Nll[j])).ToArray();
+            return (Label: s.Likelihood, X: ok.Select(j => scan.X[j]).ToArray(), Y: ok.Select(j => scan.Delta2Nll[j]).ToArray());
+        }).Where(c => c.X.Length > 1).ToArray();
+        if (curves.Length == 0) return null;
+        var pt = series.First(s => i < s.Points.Length).Points[i];
+        string name = pt.Parameters[k];
+        return Plots.Lines($"Asimov at {name} = {pt.ThetaGen[k].ToString("G3", CultureInfo.InvariantCulture)}", name, "Δ(2 NLL)", curves, new[] { 1.0, 4.0 });
+    }
+
+    /// <summary>Fixed-width text table of the rows (theta_min, HESSE, MINOS, σ ratios).</summary>
+    public static string Text(IReadOnlyList<ComparisonRow> rows)
+    {
+        static string F(double? v, string f) => v is { } x && double.IsFinite(x) ? x.ToString(f, CultureInfo.InvariantCulture) : "-";
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-10} {1,-8} {2,9} {3,10} {4,9} {5,9} {6,9} {7,9} {8,9}",
+            "likelihood", "param", "theta_gen", "theta_min", "hesse", "minos-", "minos+", "s/s_orac", "s/s_clas"));
+        foreach (var r in rows)
+            sb.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-10} {1,-8} {2,9} {3,10} {4,9} {5,9} {6,9} {7,9} {8,9}",
+                r.Likelihood, r.Parameter, F(r.ThetaGen, "G4"), F(r.ThetaMin, "F4"), F(r.HesseError, "F4"), F(r.MinosLower, "F4"),
+                F(r.MinosUpper, "F4"), F(r.SigmaRatioToOracle, "F3"), F(r.SigmaRatioToClassical, "F3")));
+        return sb.ToString();
     }
 
     public static void WriteCsv(IReadOnlyList<ComparisonRow> rows, string path)

@@ -77,6 +77,11 @@ internal static class PipelineReport
     {
         report.Section("Asimov NLL curves");
         if (series.Count == 0) { report.Paragraph("No Asimov series in this run."); return; }
+        report.SubHeading("SBI, classical and oracle at each theta_gen");
+        for (int i = 0; i < config.Fit.ThetaGen.Length; i++)
+            for (int k = 0; k < config.Wilson.Parameters.Length; k++)
+                if (Comparison.CurvesPlot(series, i, k) is { } png)
+                    report.Image(png, $"Δ(2 NLL) of {config.Wilson.Parameters[k].Name} at theta_gen point {i + 1}: every likelihood, zero at its minimum");
         foreach (var s in series)
         {
             report.SubHeading($"{s.Likelihood}: {s.Description}");

@@ -60,12 +60,6 @@ public static class PipelineRun
         var rows = Comparison.Build(series);
         var fits = new JsonObject();
         foreach (var s in series) fits[s.Likelihood] = ToNode(s);
-        var ratios = rows.Where(r => r.Likelihood != "oracle").Select(r => (JsonNode)new JsonObject
-        {
-            ["likelihood"] = r.Likelihood, ["parameter"] = r.Parameter, ["theta_gen"] = r.ThetaGen,
-            ["sigma_ratio_to_oracle"] = r.SigmaRatioToOracle,
-            ["sigma_ratio_to_classical"] = r.Likelihood == "classical" ? null : r.SigmaRatioToClassical,
-        }).ToArray();
         var timings = new JsonObject();
         foreach (var o in outcomes.Where(o => o.Status != StepStatus.Unavailable)) timings[o.Name + "_seconds"] = o.LastRunSeconds;
         string timingPath = Path.Combine(runDir, PipelineDefinition.TimingFile);
@@ -80,7 +74,7 @@ public static class PipelineRun
             ["samples"] = new JsonObject { ["train"] = SampleInfo(Path.Combine(runDir, PipelineDefinition.TrainFile)), ["test"] = SampleInfo(Path.Combine(runDir, PipelineDefinition.TestFile)) },
             ["fits"] = fits,
             ["comparison"] = ToNode(rows),
-            ["sigma_ratios"] = new JsonArray(ratios),
+            ["sigma_ratios"] = Comparison.SigmaRatios(rows),
             ["timings"] = timings,
             ["toys"] = ToNode(ToySteps.Load(runDir)),
             ["versions"] = new JsonObject
