@@ -35,7 +35,7 @@ internal static class ToySteps
                 Path.Combine(runDir, PipelineDefinition.ModelFile), config.Fit.Backend, Array.Empty<string>());
             int offset = series.Count;
             var toys = ToyStudy.Run(loaded.Setup, thetaGen, config.Fit.Toys, config.Fit.ToySeed, new ToyOptions(), loaded.BaseWeights,
-                new Progress<double>(p => progress.Report((offset + p) / 2)));
+                new ScaledProgress(progress, offset / 2.0, 0.5));
             ToyStudy.WriteCsv(toys, Path.Combine(runDir, $"toys_{kind}.csv"));
             series.Add(new ToySeries(kind, thetaGen, ToyStudy.Summarise(toys)));
         }
@@ -50,4 +50,10 @@ internal static class ToySteps
         string path = Path.Combine(runDir, SummaryFile);
         return File.Exists(path) ? JsonSerializer.Deserialize<ToySeries[]>(File.ReadAllText(path), PipelineConfigLoader.JsonOptions) : null;
     }
+}
+
+/// <summary>Reports offset + scale·p to the sink synchronously (no thread-pool hop, so the bar never runs backwards after the work).</summary>
+internal sealed class ScaledProgress(IProgress<double> sink, double offset, double scale) : IProgress<double>
+{
+    public void Report(double value) => sink.Report(offset + scale * value);
 }
