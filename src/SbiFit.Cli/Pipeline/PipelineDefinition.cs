@@ -5,8 +5,8 @@ namespace SbiFit.Cli.Pipeline;
 
 /// <summary>
 /// The SbiFit workflow as ordered steps: generate + reweight (train, test) → train → diagnose → Asimov series (oracle,
-/// classical, SBI) → backend timing → comparison. Steps whose implementation lives in a layer not yet in this build are
-/// registered as extension points (<see cref="PipelineStep.Unavailable"/>).
+/// classical, SBI) → toys (when fit.toys &gt; 0; otherwise listed as <see cref="PipelineStep.Unavailable"/>) → backend
+/// timing → comparison.
 /// </summary>
 public static class PipelineDefinition
 {
