@@ -31,6 +31,9 @@ internal static class CommandCatalog
         // Classical binned template fit (HistFactory/pyhf role).
         yield return ClassicalCommand.Create(console);
 
+        // SBI vs classical vs oracle on one test sample.
+        yield return CompareCommand.Create(console);
+
         // Generated code (SOFIE role).
         yield return CodegenCommand.Create(console);
 

@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using SbiFit.Data;
 using SbiFit.Learning;
-using SbiFit.Learning.Onnx;
-using SbiFit.Reporting;
 
 namespace SbiFit.Cli.Commands;
 
@@ -48,32 +46,11 @@ internal static class TrainCommand
             };
             string dataPath = parse.GetValue(data)!;
             var table = EventTableIO.Read(dataPath);
-            var set = TrainingSetBuilder.Build(table, ranges, options.Seed,
-                new TrainingSetOptions { Features = featureNames, BaseWeightColumn = parse.GetValue(baseWeight) });
-            console.Out.WriteLine($"training on {set.Count} events ({2 * set.Count} labelled rows), theta {string.Join(", ", ranges.Select(r => r.ToString()))}");
-
-            var result = console.WithProgress($"train {options.Epochs} epochs", progress =>
-                Trainer.Train(set, options, new EpochProgress(progress, console, options.Epochs)));
-            var metadata = new Dictionary<string, string>
-            {
-                ["theta_ranges"] = string.Join(";", ranges.Select(r => r.ToString())),
-                ["training_data"] = Path.GetFileName(dataPath),
-                ["training_events"] = set.Count.ToString(CultureInfo.InvariantCulture),
-                ["training_settings"] = FormattableString.Invariant(
-                    $"hidden={string.Join(",", options.HiddenSizes)};activation={options.Activation};epochs={options.Epochs};lr={options.LearningRate};l2={options.L2};batch={options.BatchSize};patience={options.EarlyStoppingPatience}"),
-                ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-                ["best_epoch"] = result.BestEpoch.ToString(CultureInfo.InvariantCulture),
-                ["normalisation"] = "w_SM' = N w_SM/I(0), w_NP' = N w(x;theta)/I(theta), NP sum rescaled to the SM sum",
-            };
-            OnnxModelWriter.Save(result.Network, outPath, metadata);
-            string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath));
-            result.WriteLossCurves(stem + ".loss.csv");
-            var epochAxis = Enumerable.Range(1, result.TrainLoss.Length).Select(e => (double)e).ToArray();
-            Plots.Save(stem + ".loss.png", Plots.Lines("Training loss", "epoch", "weighted BCE",
-                [("train", epochAxis, result.TrainLoss), ("test", epochAxis, result.TestLoss)]));
-            console.Out.WriteLine(FormattableString.Invariant(
-                $"done in {result.Seconds:F1} s: final train loss {result.TrainLoss[^1]:F6}, test loss {result.TestLoss[^1]:F6}, best epoch {result.BestEpoch}"));
-            console.Out.WriteLine($"model: {outPath}; loss curves: {stem}.loss.csv, {stem}.loss.png");
+            var trained = console.WithProgress($"train {options.Epochs} epochs", progress =>
+                ModelTraining.TrainAndSave(table, Path.GetFileName(dataPath), ranges, options,
+                    new TrainingSetOptions { Features = featureNames, BaseWeightColumn = parse.GetValue(baseWeight) }, outPath,
+                    new EpochProgress(progress, console, options.Epochs), console.Out.WriteLine));
+            console.Out.WriteLine($"model: {outPath}; loss curves: {trained.LossCsv}, {trained.LossPng}");
             return 0;
         });
         return command;
@@ -93,16 +70,10 @@ internal static class TrainCommand
         return sizes;
     }
 
-    private static Activation ParseActivation(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "relu" => Activation.ReLU,
-        "tanh" => Activation.Tanh,
-        "silu" => Activation.SiLU,
-        _ => throw new CliUsageException($"--activation '{text}': expected relu, tanh or silu."),
-    };
+    private static Activation ParseActivation(string text) => ModelTraining.ParseActivation(text);
 
     /// <summary>Forwards epochs to the progress bar and prints a loss line every ~10 % in plain mode.</summary>
-    private sealed class EpochProgress(IProgress<double> bar, CliConsole console, int epochs) : IProgress<EpochReport>
+    internal sealed class EpochProgress(IProgress<double> bar, CliConsole console, int epochs) : IProgress<EpochReport>
     {
         private readonly int _every = Math.Max(1, epochs / 10);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SbiFit.Inference;
 using SbiFit.Inference.Likelihood;
+using SbiFit.Data;
 using SbiFit.Inference.Templates;
 
 namespace SbiFit.Cli.Pipeline;
@@ -37,31 +38,51 @@ internal static class AsimovSteps
     }
 
     /// <summary>
-    /// Classical binned template fit: HAMMER-style templates of the reconstructed observables built from the test
-    /// sample, Asimov counts = the templates' expectation at θ_gen, extended binned Poisson likelihood.
+    /// Classical binned template fit: HAMMER-style templates of the reconstructed observables built from the training
+    /// sample, normalised to the test sample's SM yield; the fitted counts are the test sample weighted to θ_gen
+    /// (<see cref="ClassicalData.AsimovSample"/>); extended binned Poisson likelihood.
     /// </summary>
-    public static AsimovSeries Classical(SampleColumns sample, PipelineConfig config, IProgress<double> progress)
+    public static AsimovSeries Classical(EventTable train, EventTable test, PipelineConfig config, IProgress<double> progress)
     {
         var sw = Stopwatch.StartNew();
         var ranges = config.Wilson.Parameters;
         var names = ranges.Select(r => r.Name).ToArray();
-        var columns = Data.EventSchema.Features.ToDictionary(n => n, n => sample.Table.GetColumn(n));
-        var binning = Binning.Parse(config.Classical.Bins, columns);
-        var templates = TemplateSet.Build(binning, binning.SelectColumns(columns), sample.PackedW, expectedYield: sample.Count);
-        var map = new WcParameterMap(names);
-        var options = new BinnedLikelihoodOptions(config.Classical.McStat, config.Classical.NormUncertainty);
+        var options = new ClassicalFitOptions(config.Classical.Bins, config.Classical.McStat, config.Classical.NormUncertainty);
+        var points = new List<AsimovPoint>();
+        int bins = 0;
+        foreach (var thetaGen in config.Fit.ThetaGen)
+        {
+            var point = names.Select((n, k) => (n, thetaGen[k])).ToDictionary(t => t.n, t => t.Item2);
+            var fit = ClassicalFit.Create(train, ClassicalData.AsimovSample(test, point), names, options);
+            bins = fit.Templates.Bins;
+            points.Add(AsimovFitter.Fit(fit.Objective, fit.Likelihood.DefaultParameters(), thetaGen, ranges, config.Fit));
+            progress.Report((double)points.Count / config.Fit.ThetaGen.Length);
+        }
+        string desc = $"binned Poisson template fit ({bins} bins, spec '{config.Classical.Bins}'; templates from the training sample, " +
+                      $"Asimov data = test sample at theta_gen; MC stat {(config.Classical.McStat ? "Barlow-Beeston-lite" : "off")}" +
+                      $"{(config.Classical.NormUncertainty is { } s ? $", norm ±{s}" : "")})";
+        return new AsimovSeries("classical", desc, test.RowCount, points.ToArray(), sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// SBI (learned likelihood): the trained classifier's ratio on the test sample weighted to θ_gen plus the extended
+    /// term whose rate form I(θ) comes from the training sample, evaluated with the configured backend.
+    /// </summary>
+    public static AsimovSeries Sbi(EventTable train, EventTable test, string modelPath, string backend, PipelineConfig config, IProgress<double> progress)
+    {
+        var sw = Stopwatch.StartNew();
+        var ranges = config.Wilson.Parameters;
+        var names = ranges.Select(r => r.Name).ToArray();
+        using var loaded = Commands.LikelihoodFactory.Build(test, train, names, "sbi", modelPath, backend, Array.Empty<string>());
         var points = new List<AsimovPoint>();
         foreach (var thetaGen in config.Fit.ThetaGen)
         {
-            double[] observed = templates.Expected(map.Map(thetaGen));
-            var nll = new BinnedPoissonLikelihood(templates, observed, map, options);
-            points.Add(AsimovFitter.Fit(nll, nll.DefaultParameters(), thetaGen, ranges, config.Fit));
+            var nll = loaded.Setup.Build(loaded.Setup.AsimovWeights(thetaGen, loaded.BaseWeights));
+            points.Add(AsimovFitter.Fit(nll, loaded.Setup.Parameters(), thetaGen, ranges, config.Fit));
             progress.Report((double)points.Count / config.Fit.ThetaGen.Length);
         }
-        string desc = $"binned Poisson template fit ({binning.TotalBins} bins: {binning.ToSpec()}; " +
-                      $"MC stat {(config.Classical.McStat ? "Barlow-Beeston-lite" : "off")}" +
-                      $"{(config.Classical.NormUncertainty is { } s ? $", norm ±{s}" : "")})";
-        return new AsimovSeries("classical", desc, sample.Count, points.ToArray(), sw.Elapsed.TotalSeconds);
+        string desc = $"learned ratio ({Path.GetFileName(modelPath)}, backend {loaded.Backend}) on the test sample + extended term (rate form from the training sample)";
+        return new AsimovSeries("sbi", desc, test.RowCount, points.ToArray(), sw.Elapsed.TotalSeconds);
     }
 
     private static Parameter[] StartParameters(string[] names) => names.Select(n => new Parameter(n, 0.0, 0.05)).ToArray();

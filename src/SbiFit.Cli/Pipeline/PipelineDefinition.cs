@@ -5,8 +5,8 @@ namespace SbiFit.Cli.Pipeline;
 
 /// <summary>
 /// The SbiFit workflow as ordered steps: generate + reweight (train, test) → train → diagnose → Asimov series (oracle,
-/// classical, SBI) → backend timing → comparison. Steps whose implementation lives in a layer not yet in this build are
-/// registered as extension points (<see cref="PipelineStep.Unavailable"/>).
+/// classical, SBI) → toys (when fit.toys &gt; 0; otherwise listed as <see cref="PipelineStep.Unavailable"/>) → backend
+/// timing → comparison.
 /// </summary>
 public static class PipelineDefinition
 {
@@ -14,8 +14,14 @@ public static class PipelineDefinition
     public const string TrainFile = "train.parquet", TestFile = "test.parquet";
 
     /// <summary>Result file names in the run folder.</summary>
-    public const string OracleFile = "asimov_oracle.json", ClassicalFile = "asimov_classical.json",
-        ComparisonFile = "comparison.csv";
+    public const string OracleFile = "asimov_oracle.json", ClassicalFile = "asimov_classical.json", SbiFile = "asimov_sbi.json",
+        ComparisonFile = "comparison.csv", TimingFile = "backend_timing.json";
+
+    /// <summary>Trained model and its loss curves in the run folder.</summary>
+    public const string ModelFile = "model.onnx", LossCsvFile = "model.loss.csv", LossPngFile = "model.loss.png";
+
+    /// <summary>Folder of the learned-ratio diagnostics and its summary (lists the PNGs with captions).</summary>
+    public const string DiagnosticsDir = "diagnostics", DiagnosticsSummary = "diagnostics/" + Commands.DiagnosticsOutputs.SummaryFile;
 
     /// <summary>Builds the steps for <paramref name="config"/>; <paramref name="simulation"/> defaults to <see cref="GeneratorSimulation"/>.</summary>
     public static IReadOnlyList<PipelineStep> Build(PipelineConfig config, ISampleSimulation? simulation = null)
@@ -40,25 +46,35 @@ public static class PipelineDefinition
         {
             Generate("generate_train", TrainFile, config.Events.Train, config.Seed),
             Generate("generate_test", TestFile, config.Events.Test, config.Seed + PipelineConfig.TestSeedOffset),
-            PipelineStep.Unavailable("train", "Train theory-aware classifier",
-                "needs SbiFit.Learning Trainer (learning branch); wire it in PipelineDefinition.Build"),
-            PipelineStep.Unavailable("diagnose", "Learned-ratio diagnostics", "needs a trained model (learning branch)"),
+            new("train", $"Train theory-aware classifier ({config.Training.Epochs} epochs)", new[] { TrainFile },
+                J(new { config.Seed, config.Wilson, config.Network, config.Training }), new[] { ModelFile, LossCsvFile, LossPngFile },
+                ctx => PipelineSteps.Train(ctx.PathOf(TrainFile), ctx.PathOf(ModelFile), config, ctx.Progress)),
+            new("diagnose", "Learned-ratio diagnostics (test sample)", new[] { TestFile, ModelFile }, J(new { config.Wilson, bins = PipelineSteps.DiagnosticBins }),
+                new[] { DiagnosticsSummary }, ctx => PipelineSteps.Diagnose(ctx.PathOf(TestFile), ctx.PathOf(ModelFile), ctx.PathOf(DiagnosticsDir), config)),
             new("asimov_oracle", "Asimov series: truth-level oracle", new[] { TestFile }, fitSettings, new[] { OracleFile },
                 ctx => AsimovSteps.Oracle(SampleColumns.Read(ctx.PathOf(TestFile)), config, ctx.Progress).Save(ctx.PathOf(OracleFile))),
-            new("asimov_classical", "Asimov series: classical template fit", new[] { TestFile },
+            new("asimov_classical", "Asimov series: classical template fit", new[] { TrainFile, TestFile },
                 J(new { fit = fitSettings, config.Classical }), new[] { ClassicalFile },
-                ctx => AsimovSteps.Classical(SampleColumns.Read(ctx.PathOf(TestFile)), config, ctx.Progress).Save(ctx.PathOf(ClassicalFile))),
-            PipelineStep.Unavailable("asimov_sbi", "Asimov series: SBI (learned likelihood)",
-                $"needs a trained model and the '{config.Fit.Backend}' NLL backend (stats branch)"),
-            PipelineStep.Unavailable("toys", $"Pseudo-experiments ({config.Fit.Toys} per theta_gen)",
-                config.Fit.Toys == 0 ? "fit.toys = 0" : "toy studies come with the stats branch"),
-            PipelineStep.Unavailable("backend_timing", "Backend timing table", "needs SbiFit.Codegen backends (codegen branch)"),
-            new("comparison", "Comparison table", new[] { OracleFile, ClassicalFile }, "v1", new[] { ComparisonFile },
+                ctx => AsimovSteps.Classical(EventTableIO.Read(ctx.PathOf(TrainFile)), EventTableIO.Read(ctx.PathOf(TestFile)), config, ctx.Progress)
+                    .Save(ctx.PathOf(ClassicalFile))),
+            new("asimov_sbi", $"Asimov series: SBI (learned likelihood, {config.Fit.Backend})", new[] { TrainFile, TestFile, ModelFile },
+                J(new { fit = fitSettings, config.Fit.Backend }), new[] { SbiFile },
+                ctx => AsimovSteps.Sbi(EventTableIO.Read(ctx.PathOf(TrainFile)), EventTableIO.Read(ctx.PathOf(TestFile)), ctx.PathOf(ModelFile),
+                    config.Fit.Backend, config, ctx.Progress).Save(ctx.PathOf(SbiFile))),
+            config.Fit.Toys == 0
+                ? PipelineStep.Unavailable("toys", "Pseudo-experiments", "fit.toys = 0 (Asimov only)")
+                : new("toys", $"Pseudo-experiments ({config.Fit.Toys} per likelihood, oracle and SBI)", new[] { TrainFile, TestFile, ModelFile },
+                    J(new { config.Wilson, config.Fit }), new[] { ToySteps.SummaryFile, "toys_oracle.csv", "toys_sbi.csv" },
+                    ctx => ToySteps.Run(ctx.RunDirectory, config, ctx.Progress)),
+            new("backend_timing", "Backend timing table (SBI NLL, four backends)", new[] { TrainFile, TestFile, ModelFile },
+                J(new { config.Wilson, config.Fit.ThetaGen, config.Training.Threads }), new[] { TimingFile },
+                ctx => BackendTiming.Run(ctx.PathOf(TrainFile), ctx.PathOf(TestFile), ctx.PathOf(ModelFile), config, ctx.Progress).Save(ctx.PathOf(TimingFile))),
+            new("comparison", "Comparison table", new[] { OracleFile, ClassicalFile, SbiFile }, "v1", new[] { ComparisonFile },
                 ctx => Comparison.WriteCsv(Comparison.Build(LoadSeries(ctx.RunDirectory)), ctx.PathOf(ComparisonFile))),
         };
     }
 
-    /// <summary>Asimov series present in the run folder (oracle, classical), in that order.</summary>
+    /// <summary>Asimov series present in the run folder (sbi, classical, oracle), in that order.</summary>
     public static IReadOnlyList<AsimovSeries> LoadSeries(string runDirectory) =>
-        new[] { OracleFile, ClassicalFile }.Select(f => Path.Combine(runDirectory, f)).Where(File.Exists).Select(AsimovSeries.Load).ToArray();
+        new[] { SbiFile, ClassicalFile, OracleFile }.Select(f => Path.Combine(runDirectory, f)).Where(File.Exists).Select(AsimovSeries.Load).ToArray();
 }

@@ -29,16 +29,21 @@ internal static class PipelineReport
         AddFeatures(report, config, Path.Combine(runDir, PipelineDefinition.TestFile));
 
         report.Section("Training curves");
-        report.Paragraph("Not available in this build: the training step needs the learning layer's trainer.");
+        string loss = Path.Combine(runDir, PipelineDefinition.LossPngFile);
+        if (File.Exists(loss)) report.Image(File.ReadAllBytes(loss), "Weighted binary cross-entropy per epoch (training and validation split)");
+        else report.Paragraph("No trained model in this run.");
         report.Section("Learned-ratio diagnostics");
-        report.Paragraph("Not available in this build: no trained model.");
+        var diagnostics = PipelineSteps.DiagnosticImages(Path.Combine(runDir, PipelineDefinition.DiagnosticsDir));
+        if (diagnostics.Count == 0) report.Paragraph("No diagnostics in this run.");
+        foreach (var (file, caption) in diagnostics)
+            report.Image(File.ReadAllBytes(Path.Combine(runDir, PipelineDefinition.DiagnosticsDir, file)), caption);
 
         var series = PipelineDefinition.LoadSeries(runDir);
         AddCurves(report, config, series);
         AddResults(report, Comparison.Build(series));
 
-        report.Section("Backend timing");
-        report.Paragraph("Not available in this build: the generated-code backends (codegen branch) are not wired into the pipeline yet.");
+        AddToys(report, runDir);
+        AddTiming(report, Path.Combine(runDir, PipelineDefinition.TimingFile));
 
         report.Section("Versions and seeds");
         report.Table(new[] { "Key", "Value" },
@@ -72,7 +77,11 @@ internal static class PipelineReport
     {
         report.Section("Asimov NLL curves");
         if (series.Count == 0) { report.Paragraph("No Asimov series in this run."); return; }
-        report.Paragraph("SBI (learned likelihood): not available in this build.");
+        report.SubHeading("SBI, classical and oracle at each theta_gen");
+        for (int i = 0; i < config.Fit.ThetaGen.Length; i++)
+            for (int k = 0; k < config.Wilson.Parameters.Length; k++)
+                if (Comparison.CurvesPlot(series, i, k) is { } png)
+                    report.Image(png, $"Δ(2 NLL) of {config.Wilson.Parameters[k].Name} at theta_gen point {i + 1}: every likelihood, zero at its minimum");
         foreach (var s in series)
         {
             report.SubHeading($"{s.Likelihood}: {s.Description}");
@@ -92,11 +101,41 @@ internal static class PipelineReport
     private static void AddResults(HtmlReport report, IReadOnlyList<ComparisonRow> rows)
     {
         report.Section("Results (Asimov fits)");
-        report.Paragraph("σ ratio = HESSE error / oracle HESSE error at the same theta_gen. SBI rows appear once the learned likelihood is available.");
-        report.Table(new[] { "Likelihood", "Parameter", "θ_gen", "θ_min", "σ HESSE", "MINOS −", "MINOS +", "σ / σ_oracle" },
+        report.Paragraph("σ ratios = HESSE error / the oracle's or the classical fit's HESSE error at the same theta_gen.");
+        report.Table(new[] { "Likelihood", "Parameter", "θ_gen", "θ_min", "σ HESSE", "MINOS −", "MINOS +", "σ / σ_oracle", "σ / σ_classical" },
             rows.Select(r => (IReadOnlyList<string>)new[]
             {
-                r.Likelihood, r.Parameter, F(r.ThetaGen), F(r.ThetaMin, "F4"), F(r.HesseError, "F4"), F(r.MinosLower, "F4"), F(r.MinosUpper, "F4"), F(r.SigmaRatioToOracle, "F3"),
+                r.Likelihood, r.Parameter, F(r.ThetaGen), F(r.ThetaMin, "F4"), F(r.HesseError, "F4"), F(r.MinosLower, "F4"), F(r.MinosUpper, "F4"), F(r.SigmaRatioToOracle, "F3"), F(r.SigmaRatioToClassical, "F3"),
+            }));
+    }
+
+    private static void AddTiming(HtmlReport report, string path)
+    {
+        report.Section("Backend timing");
+        if (!File.Exists(path)) { report.Paragraph("No backend timing in this run."); return; }
+        var t = BackendTimingTable.Load(path);
+        report.Paragraph($"SBI NLL of the test sample ({t.Events:N0} events, Asimov weights at θ_gen = {string.Join(", ", t.ThetaGen.Select(v => F(v)))}); " +
+                         "median wall times. Value+gradient: AD for codegen-ad, 2·n_θ+1 values (MINUIT's central differences) for the others.");
+        report.Table(new[] { "Backend", "Value [ms]", "Value+gradient [ms]", "MIGRAD+HESSE [ms]", "Calls", "Compile [s]", "Setup [s]" },
+            t.Rows.Select(r => (IReadOnlyList<string>)new[]
+            {
+                r.Backend, F(r.ValueSeconds * 1e3, "F3"), F(r.ValueGradSeconds * 1e3, "F3"), F(r.FitSeconds * 1e3, "F1"),
+                r.FitCalls.ToString(CultureInfo.InvariantCulture), F(r.CompileSeconds, "F2"), F(r.SetupSeconds, "F2"),
+            }));
+    }
+
+    private static void AddToys(HtmlReport report, string runDir)
+    {
+        var toys = ToySteps.Load(runDir);
+        if (toys is null) return; // fit.toys = 0: Asimov only
+        report.Section("Pseudo-experiments");
+        report.Paragraph("Poisson-bootstrap toys of the test sample at θ_gen; pull = (θ_min − θ_gen)/σ_HESSE, coverage of the 68 % interval.");
+        report.Table(new[] { "Likelihood", "θ_gen", "Toys (valid)", "Pull mean", "Pull width", "Coverage" },
+            toys.Select(t => (IReadOnlyList<string>)new[]
+            {
+                t.Likelihood, string.Join(", ", t.ThetaGen.Select(v => F(v))), $"{t.Summary.Toys} ({t.Summary.ValidToys})",
+                $"{F(t.Summary.PullMean, "F3")} ± {F(t.Summary.PullMeanError, "F3")}", $"{F(t.Summary.PullWidth, "F3")} ± {F(t.Summary.PullWidthError, "F3")}",
+                $"{F(t.Summary.Coverage, "F3")} ± {F(t.Summary.CoverageError, "F3")}",
             }));
     }
 }

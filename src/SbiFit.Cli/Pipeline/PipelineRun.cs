@@ -60,14 +60,10 @@ public static class PipelineRun
         var rows = Comparison.Build(series);
         var fits = new JsonObject();
         foreach (var s in series) fits[s.Likelihood] = ToNode(s);
-        fits["sbi"] = null;
-        var ratios = rows.Where(r => r.Likelihood != "oracle").Select(r => (JsonNode)new JsonObject
-        {
-            ["likelihood"] = r.Likelihood, ["parameter"] = r.Parameter, ["theta_gen"] = r.ThetaGen,
-            ["sigma_ratio_to_oracle"] = r.SigmaRatioToOracle,
-        }).ToArray();
         var timings = new JsonObject();
         foreach (var o in outcomes.Where(o => o.Status != StepStatus.Unavailable)) timings[o.Name + "_seconds"] = o.LastRunSeconds;
+        string timingPath = Path.Combine(runDir, PipelineDefinition.TimingFile);
+        timings["backends"] = File.Exists(timingPath) ? ToNode(BackendTimingTable.Load(timingPath)) : null;
         return new JsonObject
         {
             ["config"] = ToNode(config),
@@ -78,8 +74,9 @@ public static class PipelineRun
             ["samples"] = new JsonObject { ["train"] = SampleInfo(Path.Combine(runDir, PipelineDefinition.TrainFile)), ["test"] = SampleInfo(Path.Combine(runDir, PipelineDefinition.TestFile)) },
             ["fits"] = fits,
             ["comparison"] = ToNode(rows),
-            ["sigma_ratios"] = new JsonArray(ratios),
+            ["sigma_ratios"] = Comparison.SigmaRatios(rows),
             ["timings"] = timings,
+            ["toys"] = ToNode(ToySteps.Load(runDir)),
             ["versions"] = new JsonObject
             {
                 ["sbifit"] = typeof(PipelineRun).Assembly.GetName().Version?.ToString(),

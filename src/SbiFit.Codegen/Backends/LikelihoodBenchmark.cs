@@ -96,7 +96,11 @@ public static class LikelihoodBenchmark
         return rows;
     }
 
-    static LikelihoodBenchmarkRow Measure(SbiLikelihood nll, int events, int nt, double flopsPerEvent, double peakGflops, int repeats, int fitRepeats)
+    /// <summary>
+    /// Times one built likelihood: median value, value+gradient and MIGRAD+HESSE times over <paramref name="repeats"/> /
+    /// <paramref name="fitRepeats"/> runs after a warm-up; <paramref name="peakGflops"/> ≤ 0 leaves the peak fraction NaN.
+    /// </summary>
+    public static LikelihoodBenchmarkRow Measure(SbiLikelihood nll, int events, int nt, double flopsPerEvent, double peakGflops, int repeats, int fitRepeats)
     {
         var p = Enumerable.Range(0, nt).Select(k => 0.05 * (k + 1)).ToArray();
         var g = new double[nt];

@@ -1,0 +1,59 @@
+using System.Globalization;
+using SbiFit.Data;
+using SbiFit.Learning;
+using SbiFit.Learning.Onnx;
+using SbiFit.Reporting;
+
+namespace SbiFit.Cli.Commands;
+
+/// <summary>The trained model's files: ONNX model, loss curves CSV and PNG.</summary>
+internal sealed record TrainedModel(TrainingResult Result, int Events, string ModelPath, string LossCsv, string LossPng);
+
+/// <summary>
+/// Training set → trainer → ONNX + loss curves, shared by <c>sbifit train</c> and the pipeline's train step so both write
+/// the same files with the same metadata.
+/// </summary>
+internal static class ModelTraining
+{
+    public static TrainedModel TrainAndSave(EventTable table, string dataName, IReadOnlyList<ThetaRange> ranges, TrainingOptions options,
+        TrainingSetOptions setOptions, string outPath, IProgress<EpochReport>? progress, Action<string>? log = null)
+    {
+        var set = TrainingSetBuilder.Build(table, ranges, options.Seed, setOptions);
+        log?.Invoke($"training on {set.Count} events ({2 * set.Count} labelled rows), theta {string.Join(", ", ranges.Select(r => r.ToString()))}");
+        var result = Trainer.Train(set, options, progress);
+        var metadata = new Dictionary<string, string>
+        {
+            ["theta_ranges"] = string.Join(";", ranges.Select(r => r.ToString())),
+            ["training_data"] = dataName,
+            ["training_events"] = set.Count.ToString(CultureInfo.InvariantCulture),
+            ["training_settings"] = FormattableString.Invariant(
+                $"hidden={string.Join(",", options.HiddenSizes)};activation={options.Activation};epochs={options.Epochs};lr={options.LearningRate};l2={options.L2};batch={options.BatchSize};patience={options.EarlyStoppingPatience}"),
+            ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+            ["best_epoch"] = result.BestEpoch.ToString(CultureInfo.InvariantCulture),
+            ["normalisation"] = "w_SM' = N w_SM/I(0), w_NP' = N w(x;theta)/I(theta), NP sum rescaled to the SM sum",
+        };
+        OnnxModelWriter.Save(result.Network, outPath, metadata);
+        string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath));
+        result.WriteLossCurves(stem + ".loss.csv");
+        Plots.Save(stem + ".loss.png", LossPlot(result.TrainLoss, result.TestLoss));
+        log?.Invoke(FormattableString.Invariant(
+            $"done in {result.Seconds:F1} s: final train loss {result.TrainLoss[^1]:F6}, test loss {result.TestLoss[^1]:F6}, best epoch {result.BestEpoch}"));
+        return new TrainedModel(result, set.Count, outPath, stem + ".loss.csv", stem + ".loss.png");
+    }
+
+    /// <summary>Training and validation loss per epoch as a PNG.</summary>
+    public static byte[] LossPlot(double[] train, double[] test)
+    {
+        var epochAxis = Enumerable.Range(1, train.Length).Select(e => (double)e).ToArray();
+        return Plots.Lines("Training loss", "epoch", "weighted BCE", [("train", epochAxis, train), ("test", epochAxis, test)]);
+    }
+
+    /// <summary>Parses relu, tanh or silu.</summary>
+    public static Activation ParseActivation(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "relu" => Activation.ReLU,
+        "tanh" => Activation.Tanh,
+        "silu" => Activation.SiLU,
+        _ => throw new CliUsageException($"activation '{text}': expected relu, tanh or silu."),
+    };
+}
