@@ -39,6 +39,10 @@ public sealed class HtmlReport
     /// <summary>Adds a preformatted block (logs, fit summaries, JSON).</summary>
     public HtmlReport Preformatted(string text) => Append($"<pre>{Enc(text)}</pre>");
 
+    /// <summary>Adds a preformatted block folded behind a one-line summary (long listings such as the configuration).</summary>
+    public HtmlReport Collapsible(string summary, string text) =>
+        Append($"<details><summary>{Enc(summary)}</summary><pre>{Enc(text)}</pre></details>");
+
     /// <summary>Adds a table; every row must have as many cells as the header.</summary>
     public HtmlReport Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {

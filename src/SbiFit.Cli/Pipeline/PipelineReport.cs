@@ -15,9 +15,11 @@ internal static class PipelineReport
     public static HtmlReport Build(PipelineConfig config, string runDir, JsonObject results)
     {
         var report = new HtmlReport("SbiFit pipeline report");
-        report.Section("Configuration")
-            .Paragraph($"Run folder: {runDir}")
-            .Preformatted(PipelineConfigLoader.ToJson(config));
+        var series = PipelineDefinition.LoadSeries(runDir);
+        report.Paragraph($"Run folder: {runDir}. B0 -> D*- mu+ nu, fit parameters: " +
+                         string.Join(", ", config.Wilson.Parameters.Select(p => $"{p.Name} in [{p.Lo}, {p.Hi}]")) +
+                         $"; {config.Events.Train:N0} training and {config.Events.Test:N0} test events generated; seed {config.Seed}.");
+        AddResults(report, Comparison.Build(series));
 
         report.Section("Steps");
         report.Table(new[] { "Step", "Status", "Seconds (this run)", "Seconds (last run)", "Note" },
@@ -38,12 +40,13 @@ internal static class PipelineReport
         foreach (var (file, caption) in diagnostics)
             report.Image(File.ReadAllBytes(Path.Combine(runDir, PipelineDefinition.DiagnosticsDir, file)), caption);
 
-        var series = PipelineDefinition.LoadSeries(runDir);
         AddCurves(report, config, series);
-        AddResults(report, Comparison.Build(series));
 
         AddToys(report, runDir);
         AddTiming(report, Path.Combine(runDir, PipelineDefinition.TimingFile));
+
+        report.Section("Configuration");
+        report.Collapsible("Full configuration of this run (JSON; every key can be set in a `sbifit run` file)", PipelineConfigLoader.ToJson(config));
 
         report.Section("Versions and seeds");
         report.Table(new[] { "Key", "Value" },
