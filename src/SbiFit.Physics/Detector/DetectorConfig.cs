@@ -66,6 +66,23 @@ public sealed record DetectorConfig
     /// <summary>Selection: maximum true B pseudorapidity.</summary>
     public double BEtaMax { get; init; } = 5.0;
 
+    /// <summary>
+    /// Fit window: minimum reconstructed q² [GeV²]. The rest-frame approximation fails badly for a few per cent of events
+    /// (B direction nearly transverse to the beam after vertex smearing) and gives q² of −10³ GeV² and below; analyses
+    /// keep a window around the physical range, and so does SbiFit, so that such events neither pollute the
+    /// standardisation of the network nor the templates.
+    /// </summary>
+    public double Q2RecoMin { get; init; } = -2.0;
+
+    /// <summary>Fit window: maximum reconstructed q² [GeV²] (physical maximum 10.69).</summary>
+    public double Q2RecoMax { get; init; } = 12.0;
+
+    /// <summary>Fit window: minimum reconstructed M²_miss [GeV²].</summary>
+    public double M2MissMin { get; init; } = -4.0;
+
+    /// <summary>Fit window: maximum reconstructed M²_miss [GeV²].</summary>
+    public double M2MissMax { get; init; } = 10.0;
+
     /// <summary>Vertex resolution (σ_xy, σ_z) in mm for N tracks, RapidSim RapidVertex.cc.</summary>
     public static (double Xy, double Z) VertexResolutionMm(int nTracks) =>
         ((10.8 + 37.8 * Math.Exp(-0.0815 * nTracks)) * 1e-3, (42.5 + 223.5 * Math.Exp(-0.0814 * nTracks)) * 1e-3);
@@ -96,6 +113,8 @@ public sealed record DetectorConfig
         Require(SvTracks >= 0, "sv_tracks", $"must be non-negative, got {SvTracks}");
         Require(MuonPMin >= 0 && MuonPtMin >= 0 && TrackPMin >= 0, "muon_p_min/muon_pt_min/track_p_min", "cuts must be non-negative");
         Require(BEtaMin < BEtaMax, "b_eta_min", $"b_eta_min ({BEtaMin}) must be below b_eta_max ({BEtaMax})");
+        Require(Q2RecoMin < Q2RecoMax, "q2_reco_min", $"q2_reco_min ({Q2RecoMin}) must be below q2_reco_max ({Q2RecoMax})");
+        Require(M2MissMin < M2MissMax, "m2_miss_min", $"m2_miss_min ({M2MissMin}) must be below m2_miss_max ({M2MissMax})");
     }
 
     /// <summary>Relative momentum resolution at momentum <paramref name="p"/> [GeV] (linear interpolation in the table).</summary>

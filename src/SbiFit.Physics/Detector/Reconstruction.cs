@@ -114,6 +114,8 @@ public sealed class Reconstruction
         double eMu = mu.Dot(pB) / Masses.B0;
         bool valid = double.IsFinite(point.Q2) && double.IsFinite(point.CosThetaD) && double.IsFinite(point.CosThetaL)
             && double.IsFinite(point.Chi) && double.IsFinite(m2Miss) && double.IsFinite(eMu);
+        selected = selected && point.Q2 >= _config.Q2RecoMin && point.Q2 <= _config.Q2RecoMax
+            && m2Miss >= _config.M2MissMin && m2Miss <= _config.M2MissMax;
         return new RecoResult(point, m2Miss, eMu, pB, inAcc, selected, valid);
     }
 }
