@@ -46,7 +46,7 @@ public sealed record PipelineConfig
 public sealed record EventCounts
 {
     /// <summary>Generated training events.</summary>
-    public long Train { get; init; } = 100_000;
+    public long Train { get; init; } = 200_000;
 
     /// <summary>Generated test events (Asimov templates and oracle).</summary>
     public long Test { get; init; } = 50_000;
@@ -99,19 +99,19 @@ public sealed record NetworkSection
 public sealed record TrainingSection
 {
     /// <summary>Maximum epochs. 200 at ~0.1–0.3 s/epoch for 200k rows keeps the demo near a minute of training on 2 cores.</summary>
-    public int Epochs { get; init; } = 200;
+    public int Epochs { get; init; } = 500;
 
     /// <summary>Adam learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = 5e-3;
 
     /// <summary>L2 weight decay.</summary>
     public double L2 { get; init; }
 
     /// <summary>Mini-batch size.</summary>
-    public int BatchSize { get; init; } = 4096;
+    public int BatchSize { get; init; }
 
     /// <summary>Early-stopping patience in epochs (0 = off).</summary>
-    public int Patience { get; init; } = 20;
+    public int Patience { get; init; }
 
     /// <summary>Worker threads (0 = all cores).</summary>
     public int Threads { get; init; }
