@@ -65,7 +65,12 @@ internal static class AsimovFitter
                 point.MinosLower[k] = m.LowerValid ? m.Lower : null;
                 point.MinosUpper[k] = m.UpperValid ? m.Upper : null;
             }
-            var profile = minuit.Profile(names[k], ranges[k].Lo, ranges[k].Hi, fit.ScanPoints);
+            // Scan ±5 σ around the minimum (inside the WC range): the region where the likelihoods differ; over the
+            // whole range the yield term dominates and the curves all look alike.
+            double width = double.IsFinite(pr.Error) && pr.Error > 0 ? 5 * pr.Error : ranges[k].Hi - ranges[k].Lo;
+            double lo = Math.Max(ranges[k].Lo, pr.Value - width), hi = Math.Min(ranges[k].Hi, pr.Value + width);
+            if (!(hi > lo)) (lo, hi) = (ranges[k].Lo, ranges[k].Hi);
+            var profile = minuit.Profile(names[k], lo, hi, fit.ScanPoints);
             point.Scans[k] = new ScanCurve(names[k], profile.Select(q => q.Value).ToArray(),
                 profile.Select(q => q.Valid ? 2 * (q.Fval - result.Fval) : double.NaN).ToArray());
         }
