@@ -20,6 +20,14 @@ public static class SbiFitApp
                                    "Simulate, reweight, train a theory-aware classifier, fit with a learned likelihood, compare with a binned template fit.");
         foreach (var command in CommandCatalog.Build(console)) root.Subcommands.Add(command);
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error };
-        return root.Parse(args).Invoke(config);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            // Malformed options are bad input like any other: one clear message each and the bad-input exit code.
+            foreach (var error in parse.Errors) console.Error.WriteLine($"error: {error.Message}");
+            console.Error.WriteLine("Run 'sbifit --help' or 'sbifit <command> --help' for the options.");
+            return ExitBadInput;
+        }
+        return parse.Invoke(config);
     }
 }

@@ -70,3 +70,27 @@ public sealed class ReadmeExampleTests : IDisposable
         Assert.True(result["V_R"].Error > 0);
     }
 }
+
+public sealed class CommandLineErrorTests
+{
+    [Theory]
+    [InlineData("generate", "--events", "abc", "--out", "x.parquet")]
+    [InlineData("generate", "--no-such-option")]
+    [InlineData("no-such-command")]
+    public void MalformedOptionsExitWithBadInputCode(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Equal(SbiFitApp.ExitBadInput, SbiFitApp.Run(args, o, e));
+        Assert.Contains("error:", e.ToString());
+    }
+
+    [Fact]
+    public void HelpListsEveryStageOfTheWorkflow()
+    {
+        var o = new StringWriter();
+        Assert.Equal(0, SbiFitApp.Run(["--help"], o, o));
+        foreach (var command in new[] { "demo", "generate", "reweight", "rates", "train", "fit", "asimov", "classical", "compare", "codegen", "bench" })
+            Assert.Contains(command, o.ToString());
+    }
+}

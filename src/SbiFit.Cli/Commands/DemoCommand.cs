@@ -12,7 +12,7 @@ internal static class DemoCommand
         var force = new Option<bool>("--force") { Description = "Redo every step even when its outputs are up to date" };
         var events = new Option<long?>("--events") { Description = "Generated training events (test: half of it)" };
         var epochs = new Option<int?>("--epochs") { Description = "Training epochs" };
-        var command = new Command("demo", "Run the full SbiFit workflow on built-in defaults (generate, fit Asimov series, compare, report).")
+        var command = new Command("demo", "Run the full SbiFit workflow on built-in defaults (generate, train, diagnose, SBI/classical/oracle Asimov series, backend timing, comparison, report).")
         {
             outOption, force, events, epochs,
         };
