@@ -43,7 +43,7 @@ public class PipelineRunTests
                 Assert.True(onDisk.ContainsKey(key), $"results.json lacks '{key}'");
             Assert.All(new[] { "generate_train", "generate_test", "train", "diagnose", "asimov_oracle", "asimov_classical", "asimov_sbi", "backend_timing", "comparison", "report" },
                 s => Assert.Equal("ran", Status(first)[s]));
-            Assert.Equal("not available in this build", Status(first)["toys"]);
+            Assert.Equal("off", Status(first)["toys"]);
             Assert.True(File.Exists(Path.Combine(dir, PipelineDefinition.ModelFile)));
             var backends = first["timings"]!["backends"]!["rows"]!.AsArray();
             Assert.Equal(new[] { "runtime", "interpreted", "codegen", "codegen-ad" }, backends.Select(r => (string)r!["backend"]!).ToArray());

@@ -50,7 +50,7 @@ public static class PipelineRun
     private static JsonArray StepsNode(IEnumerable<StepOutcome> outcomes) => new(outcomes.Select(o => (JsonNode)new JsonObject
     {
         ["name"] = o.Name, ["title"] = o.Title,
-        ["status"] = o.Status switch { StepStatus.Ran => "ran", StepStatus.Skipped => "skipped", _ => "not available in this build" },
+        ["status"] = o.Status switch { StepStatus.Ran => "ran", StepStatus.Skipped => "skipped", _ => "off" },
         ["skipped"] = o.Status == StepStatus.Skipped, ["seconds"] = o.Seconds, ["last_run_seconds"] = o.LastRunSeconds, ["note"] = o.Note,
     }).ToArray());
 

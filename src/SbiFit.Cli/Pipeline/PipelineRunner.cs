@@ -48,7 +48,7 @@ public sealed class PipelineRunner
             string label = $"[{i}/{steps.Count}] {step.Title}";
             if (step.Run is null)
             {
-                _console.Out.WriteLine($"{label}: not available in this build ({step.UnavailableReason})");
+                _console.Out.WriteLine($"{label}: off ({step.UnavailableReason})");
                 outcomes.Add(new StepOutcome(step.Name, step.Title, StepStatus.Unavailable, 0, null, step.UnavailableReason));
                 continue;
             }
@@ -82,7 +82,7 @@ public sealed class PipelineRunner
         {
             StepStatus.Ran => "ran",
             StepStatus.Skipped => "skipped (up to date)",
-            _ => "not available in this build",
+            _ => "off",
         };
         static string Time(StepOutcome o) => o.Status switch
         {

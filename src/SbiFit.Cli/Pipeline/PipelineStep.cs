@@ -3,14 +3,14 @@ namespace SbiFit.Cli.Pipeline;
 /// <summary>
 /// One pipeline step: a name, the files it reads and writes (relative to the run folder), a canonical settings string
 /// (JSON of the config slice it depends on) and the action. A step with a null <see cref="Run"/> is an extension point
-/// that this build cannot execute; it is reported with <see cref="UnavailableReason"/>, never faked.
+/// that is switched off (e.g. toys with fit.toys = 0); it is reported with <see cref="UnavailableReason"/>, never faked.
 /// </summary>
 /// <param name="Name">Identifier (also the stamp file name, <c>.steps/NAME.json</c>).</param>
 /// <param name="Title">Human-readable description shown in progress and summary.</param>
 /// <param name="Inputs">Files read (relative to the run folder); their content fingerprints enter the stamp.</param>
 /// <param name="Settings">Canonical settings text; its SHA-256 enters the stamp.</param>
 /// <param name="Outputs">Files written (relative to the run folder); all must exist for the step to be skipped.</param>
-/// <param name="Run">The work; null when the step is not available in this build.</param>
+/// <param name="Run">The work; null when the step is switched off.</param>
 /// <param name="UnavailableReason">Why the step cannot run (shown in summary and report).</param>
 public sealed record PipelineStep(string Name, string Title, IReadOnlyList<string> Inputs, string Settings,
     IReadOnlyList<string> Outputs, Action<StepContext>? Run, string? UnavailableReason = null)
