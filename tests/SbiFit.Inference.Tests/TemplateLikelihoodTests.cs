@@ -1,3 +1,4 @@
+using SbiFit.Inference.Likelihood;
 using System.Numerics;
 using SbiFit.Inference.Templates;
 using SbiFit.Physics;
@@ -38,7 +39,7 @@ public class TemplateLikelihoodTests
     public void AsimovClosureGradientVanishesAndGridMinimumIsThetaGen(double thetaGen)
     {
         var t = Templates.Value;
-        var map = new WcParameterMap(new[] { "V_R" });
+        var map = new WilsonParameterMap(new[] { "V_R" });
         var asimov = t.Expected(map.Map(new[] { thetaGen }));
         var nll = new BinnedPoissonLikelihood(t, asimov, map);
         var g = new double[1];
@@ -61,7 +62,7 @@ public class TemplateLikelihoodTests
     public void AnalyticGradientMatchesFiniteDifferences(bool bb, double? norm)
     {
         var t = Templates.Value;
-        var map = new WcParameterMap(new[] { "V_R", "Re(S_L)", "Im(T_L)", "V_L" });
+        var map = new WilsonParameterMap(new[] { "V_R", "Re(S_L)", "Im(T_L)", "V_L" });
         var data = PoissonData(t, map.Map(new[] { 0.2, -0.1, 0.05, 0.02 }), 99);
         var nll = new BinnedPoissonLikelihood(t, data, map, new BinnedLikelihoodOptions(bb, norm));
         Assert.Equal(norm is null ? 4 : 5, nll.Dimension);
@@ -83,7 +84,7 @@ public class TemplateLikelihoodTests
     public void BarlowBeestonGammasAreStationaryAndLowerTheNll()
     {
         var t = Templates.Value;
-        var map = new WcParameterMap(new[] { "V_R" });
+        var map = new WilsonParameterMap(new[] { "V_R" });
         var data = PoissonData(t, map.Map(new[] { 0.3 }), 7);
         var p = new[] { 0.0 };
         var withBb = new BinnedPoissonLikelihood(t, data, map, new BinnedLikelihoodOptions(BarlowBeestonLite: true));
@@ -110,7 +111,7 @@ public class TemplateLikelihoodTests
         // 40 events over 2500 bins: most bins have no simulated events (ν = 0, δ = 0).
         var (obs, packed, weights) = SyntheticEvents.Make(40, 31);
         var t = TemplateSet.Build(Binning.Default(), obs, packed, weights);
-        var map = new WcParameterMap(new[] { "V_R", "S_R" });
+        var map = new WilsonParameterMap(new[] { "V_R", "S_R" });
         var nuSm = t.Expected(TemplateSet.StandardModel());
         int zeroBin = Array.FindIndex(nuSm, x => x == 0);
         int fullBin = Array.FindIndex(nuSm, x => x > 0);
@@ -135,13 +136,13 @@ public class TemplateLikelihoodTests
     [Fact]
     public void ParameterMapHandlesNamesAndRejectsUnknown()
     {
-        var map = new WcParameterMap(new[] { "V_L", "Im(V_R)", "Re(T_L)" }, new Complex[] { 1, new(0.5, 0), 0, 0, 0 });
+        var map = new WilsonParameterMap(new[] { "V_L", "Im(V_R)", "Re(T_L)" }, new Complex[] { 1, new(0.5, 0), 0, 0, 0 });
         var c = map.Map(new[] { 0.1, -0.2, 0.3 });
         Assert.Equal(new Complex(1.1, 0), c[0]);
         Assert.Equal(new Complex(0.5, -0.2), c[1]);
         Assert.Equal(new Complex(0.3, 0), c[4]);
-        Assert.Contains("Unknown WC parameter 'C_9'", Assert.Throws<TemplateException>(() => new WcParameterMap(new[] { "C_9" })).Message);
-        Assert.Contains("same WC component", Assert.Throws<TemplateException>(() => new WcParameterMap(new[] { "V_R", "Re(V_R)" })).Message);
+        Assert.Contains("'C_9'", Assert.Throws<ArgumentException>(() => new WilsonParameterMap(new[] { "C_9" })).Message);
+        Assert.Contains("same WC component", Assert.Throws<ArgumentException>(() => new WilsonParameterMap(new[] { "V_R", "Re(V_R)" })).Message);
         var t = Templates.Value;
         Assert.Contains("observed count in bin 0", Assert.Throws<TemplateException>(() =>
             new BinnedPoissonLikelihood(t, Enumerable.Repeat(-1.0, t.Bins).ToArray(), map)).Message);

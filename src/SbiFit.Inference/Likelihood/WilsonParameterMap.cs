@@ -41,7 +41,7 @@ public sealed class WilsonParameterMap
             if (!Aliases.TryGetValue(n, out int idx))
                 throw new ArgumentException($"Unknown Wilson-coefficient parameter '{names[k]}'. Known: V_L, V_R, S_L, S_R, T_L " +
                                             "(aliases V_RL, S_LL, T_LL, V_qRlL, ...; prefix Im_ for an imaginary part).");
-            if (!seen.Add((idx, im))) throw new ArgumentException($"Parameter '{names[k]}' is given twice.");
+            if (!seen.Add((idx, im))) throw new ArgumentException($"Parameter '{names[k]}' names the same WC component as an earlier parameter.");
             _index[k] = idx;
             _imaginary[k] = im;
         }
@@ -59,14 +59,37 @@ public sealed class WilsonParameterMap
     /// <summary>Number of parameters.</summary>
     public int Count => _index.Length;
 
+    /// <summary>Coefficient names in c order (c₀ is 1 + V_L).</summary>
+    public static IReadOnlyList<string> CoefficientNames { get; } = Canonical;
+
+    /// <summary>Index into c and real/imaginary flag of parameter k.</summary>
+    public (int Index, bool Imaginary) Component(int k) => (_index[k], _imaginary[k]);
+
+    /// <summary>
+    /// Writes c(p) into <paramref name="c"/> (length 5). Values after the first <see cref="Count"/> are ignored, so a
+    /// likelihood can keep nuisance parameters (e.g. a normalisation) at the end of its vector.
+    /// </summary>
+    public void Map(ReadOnlySpan<double> p, Span<Complex> c)
+    {
+        if (p.Length < _index.Length) throw new ArgumentException($"Expected {_index.Length} parameter values, got {p.Length}.");
+        _base.CopyTo(c);
+        for (int k = 0; k < _index.Length; k++)
+            c[_index[k]] += _imaginary[k] ? new Complex(0, p[k]) : new Complex(p[k], 0);
+    }
+
+    /// <summary>c(p) as a new array (extra trailing values ignored, see <see cref="Map(ReadOnlySpan{double}, Span{Complex})"/>).</summary>
+    public Complex[] Map(ReadOnlySpan<double> p)
+    {
+        var c = new Complex[5];
+        Map(p, c);
+        return c;
+    }
+
     /// <summary>c for parameter values p.</summary>
     public Complex[] ToC(ReadOnlySpan<double> p)
     {
         if (p.Length != _index.Length) throw new ArgumentException($"Expected {_index.Length} parameter values, got {p.Length}.");
-        var c = (Complex[])_base.Clone();
-        for (int k = 0; k < p.Length; k++)
-            c[_index[k]] += _imaginary[k] ? new Complex(0, p[k]) : new Complex(p[k], 0);
-        return c;
+        return Map(p);
     }
 
     /// <summary>∂c/∂p_k (a unit vector in c-space).</summary>

@@ -1,3 +1,4 @@
+using SbiFit.Inference.Likelihood;
 using System.Numerics;
 using SbiFit.Physics;
 
@@ -15,10 +16,10 @@ internal sealed class BinnedNllHessian : IObjective
     private readonly BinnedPoissonLikelihood _nll;
     private readonly TemplateSet _templates;
     private readonly double[] _observed;
-    private readonly WcParameterMap _map;
+    private readonly WilsonParameterMap _map;
     private readonly double? _normSigma;
 
-    public BinnedNllHessian(BinnedPoissonLikelihood nll, TemplateSet templates, IReadOnlyList<double> observed, WcParameterMap map, double? normSigma)
+    public BinnedNllHessian(BinnedPoissonLikelihood nll, TemplateSet templates, IReadOnlyList<double> observed, WilsonParameterMap map, double? normSigma)
     {
         _nll = nll;
         _templates = templates;

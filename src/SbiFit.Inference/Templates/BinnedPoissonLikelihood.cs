@@ -1,3 +1,4 @@
+using SbiFit.Inference.Likelihood;
 using System.Numerics;
 using SbiFit.Physics;
 
@@ -11,7 +12,7 @@ public sealed record BinnedLikelihoodOptions(bool BarlowBeestonLite = false, dou
 
 /// <summary>
 /// Extended binned Poisson NLL in saturated form, Σ_b [ν_b − n_b + n_b ln(n_b/ν_b)] (0 at perfect agreement; n_b = 0
-/// contributes ν_b), over the WC parameters of a <see cref="WcParameterMap"/> plus optional <c>mu_norm</c> (last).
+/// contributes ν_b), over the WC parameters of a <see cref="WilsonParameterMap"/> plus optional <c>mu_norm</c> (last).
 /// ν_b = μ·γ_b·a(c)·T_b. With Barlow-Beeston-lite the γ_b are profiled in closed form (root of
 /// γ² + (νδ²−1)γ − nδ² = 0) and add (γ_b−1)²/(2δ_b²); by the envelope theorem they drop out of the gradient.
 /// A bin with ν_b ≤ <see cref="ExpectationFloor"/> and n_b &gt; 0 uses the floor inside the logarithm: a large finite
@@ -29,11 +30,11 @@ public sealed class BinnedPoissonLikelihood : IObjective
     private readonly TemplateSet _templates;
     private readonly double[] _observed;
     private readonly double[] _delta2;
-    private readonly WcParameterMap _map;
+    private readonly WilsonParameterMap _map;
     private readonly BinnedLikelihoodOptions _options;
 
     /// <summary>Creates the NLL for observed (possibly non-integer, e.g. Asimov) counts per bin.</summary>
-    public BinnedPoissonLikelihood(TemplateSet templates, IReadOnlyList<double> observed, WcParameterMap map, BinnedLikelihoodOptions? options = null)
+    public BinnedPoissonLikelihood(TemplateSet templates, IReadOnlyList<double> observed, WilsonParameterMap map, BinnedLikelihoodOptions? options = null)
     {
         _templates = templates ?? throw new ArgumentNullException(nameof(templates));
         _map = map ?? throw new ArgumentNullException(nameof(map));

@@ -65,7 +65,7 @@ public sealed class ClassicalData
         return new ClassicalData(Kind.AsimovTemplates, null, Coefficients(thetaGen), smYield, $"Asimov templates at {Format(thetaGen)}");
     }
 
-    /// <summary>Parses <c>V_R=0.3,Im(S_L)=-0.1</c> into parameter name → value (names checked by <see cref="WcParameterMap"/>).</summary>
+    /// <summary>Parses <c>V_R=0.3,Im(S_L)=-0.1</c> into parameter name → value (names checked by <see cref="WilsonParameterMap"/>).</summary>
     public static IReadOnlyDictionary<string, double> ParsePoint(string spec)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw new TemplateException("Asimov point is empty; expected e.g. 'V_R=0.3'.");
@@ -88,7 +88,7 @@ public sealed class ClassicalData
     {
         ArgumentNullException.ThrowIfNull(point);
         var names = point.Keys.ToArray();
-        return new WcParameterMap(names).Map(names.Select(n => point[n]).ToArray());
+        return TemplateException.ParameterMap(names).Map(names.Select(n => point[n]).ToArray());
     }
 
     private string WeightColumn { get; init; } = EventSchema.Weight;

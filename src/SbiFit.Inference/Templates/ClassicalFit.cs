@@ -1,3 +1,4 @@
+using SbiFit.Inference.Likelihood;
 using SbiFit.Data;
 using SbiFit.Inference.Minimisation;
 using SbiFit.Physics;
@@ -39,7 +40,7 @@ public sealed class ClassicalFit
         // Without BB-lite the NLL's Hessian is closed-form: MIGRAD's seed and HESSE then need no numerical scan.
         _objective = options.BarlowBeestonLite
             ? likelihood
-            : new BinnedNllHessian(likelihood, templates, observed, new WcParameterMap(likelihood.ParameterNames.Where(n => n != BinnedPoissonLikelihood.NormName).ToArray()), options.NormUncertainty);
+            : new BinnedNllHessian(likelihood, templates, observed, new WilsonParameterMap(likelihood.ParameterNames.Where(n => n != BinnedPoissonLikelihood.NormName).ToArray()), options.NormUncertainty);
     }
 
     /// <summary>The (normalised) templates.</summary>
@@ -71,7 +72,7 @@ public sealed class ClassicalFit
         ArgumentNullException.ThrowIfNull(pois);
         options ??= new ClassicalFitOptions();
         if (pois.Count == 0) throw new TemplateException("Classical fit: no parameter of interest given (e.g. V_R).");
-        var map = new WcParameterMap(pois); // validates names before the expensive work
+        var map = TemplateException.ParameterMap(pois); // validates names before the expensive work
         if (training.RowCount == 0) throw new TemplateException($"The training sample {Name(training)} is empty (0 events).");
 
         var wColumns = Columns(training, WeightMatrixLayout.ColumnNames, "training");

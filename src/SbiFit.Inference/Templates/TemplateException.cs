@@ -8,4 +8,17 @@ public sealed class TemplateException : Exception
 
     /// <summary>Creates the exception wrapping an underlying cause.</summary>
     public TemplateException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>The WC parameter map for <paramref name="names"/>, with a bad name reported as a template-fit error.</summary>
+    internal static Likelihood.WilsonParameterMap ParameterMap(IReadOnlyList<string> names)
+    {
+        try
+        {
+            return new Likelihood.WilsonParameterMap(names);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new TemplateException(ex.Message, ex);
+        }
+    }
 }
