@@ -21,7 +21,7 @@ public sealed class CompiledNll : IObjective
 
     /// <summary>
     /// Binds <paramref name="x"/> (raw features [events, n_x] row-major) and <paramref name="w"/> to the kernels and
-    /// caches u = W1 z + b1 and logit(x, 0). <paramref name="analyticGradient"/> = false gives the value-only
+    /// caches the standardised inputs z (or u = W1 z + b1 when the first layer is no wider than n_x) and logit(x, 0). <paramref name="analyticGradient"/> = false gives the value-only
     /// <c>codegen</c> backend (the minimiser differentiates numerically); true gives <c>codegen-ad</c>.
     /// </summary>
     public CompiledNll(INllKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<double> w, bool analyticGradient = true,

@@ -23,7 +23,8 @@ public interface INllKernels : ICompiledNetwork
     bool SmoothActivations { get; }
     /// <summary>
     /// Binds a dataset: raw features <paramref name="x"/> [events, n_x] row-major and weights <paramref name="w"/>.
-    /// Caches the first-layer pre-activations u = W1 z + b1; call <see cref="INllData.PrepareReference"/> on every
+    /// Caches the standardised inputs z (the first-layer pre-activations u = W1 z + b1 when the first layer is no
+    /// wider than n_x); call <see cref="INllData.PrepareReference"/> on every
     /// block range before evaluating.
     /// </summary>
     INllData Bind(ReadOnlySpan<float> x, ReadOnlySpan<double> w, int events);

@@ -139,6 +139,24 @@ public sealed class NllTests(CompiledFixture fixture)
         return true;
     }
 
+    [Theory]
+    [InlineData(4)]    // first layer narrower than the 5 inputs: the kernels cache u = W1 z + b1
+    [InlineData(10)]   // wider: they cache z and recompute W1 z per call
+    public void FirstLayerCacheChoiceKeepsValueAndGradient(int h1)
+    {
+        var net = TestNetworks.Random(Activation.Tanh, 2, seed: 47, h1: h1);
+        var options = TestNetworks.Options(2);
+        var code = fixture.Nll($"nll-cache-h1-{h1}", net, options);
+        var (x, w) = TestNetworks.Data(Events, net.FeatureCount, seed: 9);
+        var nll = new CompiledNll(code.Instance, x, w, gradientMode: GradientMode.Reverse);
+        var theta = Theta(2);
+        Close(TestNetworks.ReferenceNll(net, options, x, w, theta), nll.Value(theta), 1e-9, $"NLL (H1 = {h1})");
+        var g = new double[2];
+        nll.ValueAndGradient(theta, g);
+        var fd = TestNetworks.FiniteGradient(p => nll.Value(p), theta, 1e-6);
+        for (int k = 0; k < 2; k++) Close(fd[k], g[k], 1e-6, $"dNLL/dθ{k} (H1 = {h1})");
+    }
+
     [Fact]
     public void ValueOnlyBackendHasNoGradient()
     {
