@@ -56,13 +56,13 @@ internal sealed class LikelihoodFactory
         DataValidation.RequireNonEmpty(data, "data");
         var baseWeights = BaseWeights(data);
         double nSm = CompensatedSum.Pairwise(baseWeights);
-        var packed = HasWeightMatrices(data) ? PackedMatrices(data) : null;
+        var packed = WeightMatrixColumns.Present(data) ? WeightMatrixColumns.Pack(data) : null;
         var refTable = reference ?? data;
-        if (!HasWeightMatrices(refTable))
+        if (!WeightMatrixColumns.Present(refTable))
             throw new DataException("the rate form I(theta) of the extended term needs the w_re_*/w_im_* weight-matrix columns; " +
                                     "give an SM sample that has them with --reference", refTable.Source);
         DataValidation.RequireNonEmpty(refTable, "reference sample");
-        var rate = RateQuadraticForm.FromEvents(reference is null ? packed! : PackedMatrices(refTable),
+        var rate = RateQuadraticForm.FromEvents(reference is null ? packed! : WeightMatrixColumns.Pack(refTable),
             reference is null ? baseWeights : BaseWeights(refTable));
         switch (kind)
         {
@@ -173,22 +173,6 @@ internal sealed class LikelihoodFactory
         if (!table.HasColumn(EventSchema.Weight)) return Enumerable.Repeat(1.0, table.RowCount).ToArray();
         DataValidation.CheckWeights(table, EventSchema.Weight);
         return table.GetColumn(EventSchema.Weight);
-    }
-
-    private static bool HasWeightMatrices(EventTable t) => WeightMatrixLayout.ColumnNames.All(t.HasColumn);
-
-    private static double[] PackedMatrices(EventTable t)
-    {
-        DataValidation.RequireColumns(t, WeightMatrixLayout.ColumnNames);
-        DataValidation.RequireFinite(t, WeightMatrixLayout.ColumnNames);
-        int p = WeightMatrixLayout.PackedLength, n = t.RowCount;
-        var packed = new double[n * p];
-        for (int k = 0; k < p; k++)
-        {
-            var col = t.GetColumn(WeightMatrixLayout.ColumnNames[k]);
-            for (int i = 0; i < n; i++) packed[i * p + k] = col[i];
-        }
-        return packed;
     }
 
     /// <summary>Parses "V_R=0.3,S_L=-0.1" into POI order (unnamed POIs 0); names must be POIs.</summary>

@@ -114,21 +114,14 @@ public static class TrainingSetBuilder
     /// <summary>Reads the 25 packed columns into a row-major [N, 25] array, rejecting non-finite entries.</summary>
     public static double[] ReadPacked(EventTable table, string? source = null)
     {
-        int n = table.RowCount;
-        var packed = new double[n * WeightMatrixLayout.PackedLength];
-        for (int k = 0; k < WeightMatrixLayout.PackedLength; k++)
+        try
         {
-            string name = WeightMatrixLayout.ColumnNames[k];
-            if (!table.TryGetColumn(name, out var col))
-                throw new TrainingDataException($"{source ?? table.Source ?? "event table"} lacks weight-matrix column '{name}'.");
-            for (int i = 0; i < n; i++)
-            {
-                if (!double.IsFinite(col[i]))
-                    throw new TrainingDataException($"{source ?? table.Source ?? "event table"}: column '{name}' of event {i} is {col[i]} (must be finite).");
-                packed[i * WeightMatrixLayout.PackedLength + k] = col[i];
-            }
+            return WeightMatrixColumns.Pack(table);
         }
-        return packed;
+        catch (DataException ex)
+        {
+            throw new TrainingDataException($"{source ?? table.Source ?? "event table"}: {ex.Message}");
+        }
     }
 
     private static double[] DrawTheta(EventTable table, IReadOnlyList<ThetaRange> thetas, ulong seed, int n)
