@@ -42,10 +42,7 @@ public sealed class ReadmeExampleTests : IDisposable
             weights[i] = WeightMatrixLayout.Contract(packed.AsSpan(i * WeightMatrixLayout.PackedLength, WeightMatrixLayout.PackedLength), c);
 
         // Features in the network's order, row-major float.
-        var columns = DataValidation.MatchFeatures(data, network.FeatureNames);
-        var x = new float[data.RowCount * columns.Length];
-        for (int i = 0; i < data.RowCount; i++)
-            for (int f = 0; f < columns.Length; f++) x[i * columns.Length + f] = (float)columns[f][i];
+        float[] x = FeatureMatrix.Gather(data, network.FeatureNames);
 
         // One flag picks the backend: Runtime, Interpreted, Codegen or CodegenAd (generated code with AD).
         using var builder = new SbiLikelihoodBuilder(network, modelPath);

@@ -37,3 +37,20 @@ public class WeightMatrixColumnsTests
         Assert.Contains("sample.parquet", ex.Message);
     }
 }
+
+public class FeatureMatrixTests
+{
+    [Fact]
+    public void GatherInterleavesNamedColumnsAndNamesBadValues()
+    {
+        var t = new EventTable("data.parquet");
+        t.AddColumn("a", new[] { 1.0, 2.0 });
+        t.AddColumn("b", new[] { 10.0, 20.0 });
+        Assert.Equal(new[] { 10f, 1f, 20f, 2f }, FeatureMatrix.Gather(t, new[] { "b", "a" }));
+        Assert.Contains("c", Assert.Throws<DataException>(() => FeatureMatrix.Gather(t, new[] { "a", "c" })).Message);
+        t.GetColumn("a")[1] = double.PositiveInfinity;
+        var ex = Assert.Throws<DataException>(() => FeatureMatrix.Gather(t, new[] { "a" }));
+        Assert.Contains("'a'", ex.Message);
+        Assert.Contains("row 1", ex.Message);
+    }
+}

@@ -156,16 +156,7 @@ internal sealed class LikelihoodFactory
     }
 
     /// <summary>Model features as a row-major float array; every model feature must be a finite data column.</summary>
-    internal static float[] Features(EventTable data, ILogitModel model)
-    {
-        var cols = DataValidation.MatchFeatures(data, model.FeatureNames);
-        DataValidation.RequireFinite(data, model.FeatureNames);
-        int n = data.RowCount, nx = cols.Length;
-        var x = new float[n * nx];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < nx; j++) x[i * nx + j] = (float)cols[j][i];
-        return x;
-    }
+    internal static float[] Features(EventTable data, ILogitModel model) => FeatureMatrix.Gather(data, model.FeatureNames);
 
     /// <summary>The 'weight' column (checked: finite, non-negative, not all zero) or ones.</summary>
     internal static double[] BaseWeights(EventTable table)

@@ -70,23 +70,9 @@ internal sealed class ModelInputs : IDisposable
         if (missing.Count > 0)
             throw new DataException($"{source} lacks the model's input column(s): {string.Join(", ", missing)} " +
                                     $"(available: {string.Join(", ", table.ColumnNames)}).", source);
-        return (Interleave(featureCols!, table.RowCount, model.FeatureNames, source), Interleave(thetaCols!, table.RowCount, model.ThetaNames, source));
+        return (FeatureMatrix.RowMajor(featureCols!, model.FeatureNames, source), FeatureMatrix.RowMajor(thetaCols!, model.ThetaNames, source));
 
         double[]? Missing(string name) { missing.Add(name); return null; }
-    }
-
-    private static float[] Interleave(double[]?[] cols, int rows, IReadOnlyList<string> names, string source)
-    {
-        int n = cols.Length;
-        var a = new float[rows * n];
-        for (int k = 0; k < n; k++)
-            for (int i = 0; i < rows; i++)
-            {
-                double v = cols[k]![i];
-                if (!double.IsFinite(v)) throw new DataException($"{source}: column '{names[k]}' row {i} is {v} (must be finite).", source, names[k]);
-                a[i * n + k] = (float)v;
-            }
-        return a;
     }
 
     public void Dispose() => (Model as IDisposable)?.Dispose();
