@@ -97,7 +97,7 @@ public sealed class Reweighter
         {
             var w = new double[Count];
             RawWeights(Shift(basePoint, component, theta), w);
-            return PairwiseSum(w);
+            return CompensatedSum.Pairwise(w);
         }
         return Parabola.FromThreePoints(SumAt(-0.5), SumAt(0), SumAt(0.5));
     }
@@ -164,18 +164,5 @@ public sealed class Reweighter
         return s;
     }
 
-    /// <summary>Pairwise summation (error O(log N ε)).</summary>
-    internal static double PairwiseSum(ReadOnlySpan<double> v)
-    {
-        if (v.Length <= 128)
-        {
-            double s = 0;
-            foreach (double x in v) s += x;
-            return s;
-        }
-        int h = v.Length / 2;
-        return PairwiseSum(v[..h]) + PairwiseSum(v[h..]);
-    }
-
-    private static double PairwiseSum(double[] v) => PairwiseSum(v.AsSpan());
+    private static double PairwiseSum(double[] v) => CompensatedSum.Pairwise(v);
 }

@@ -1,3 +1,4 @@
+using SbiFit.Data;
 using SbiFit.Learning;
 
 namespace SbiFit.Inference.Likelihood;

@@ -1,3 +1,4 @@
+using SbiFit.Data;
 using System.Numerics;
 using SbiFit.Physics;
 

@@ -105,7 +105,7 @@ public static class TrainingSetBuilder
         }
         if (options.ExactClassBalance)
         {
-            double sumSm = CompensatedSum(wSm), sumNp = CompensatedSum(wNp);
+            double sumSm = CompensatedSum.Pairwise(wSm), sumNp = CompensatedSum.Pairwise(wNp);
             if (sumNp > 0) { double f = sumSm / sumNp; for (int i = 0; i < n; i++) wNp[i] *= f; }
         }
         return TrainingData.Create(features, names, x, wSm, wNp, theta);
@@ -138,12 +138,5 @@ public static class TrainingSetBuilder
                 theta[i * nt + k] = given[k]?[i] ?? drawn;
             }
         return theta;
-    }
-
-    private static double CompensatedSum(ReadOnlySpan<double> v)
-    {
-        double s = 0, c = 0;
-        foreach (double x in v) { double y = x - c; double t = s + y; c = (t - s) - y; s = t; }
-        return s;
     }
 }

@@ -1,6 +1,6 @@
-namespace SbiFit.Inference.Likelihood;
+namespace SbiFit.Data;
 
-/// <summary>Double-precision summation helpers for likelihood sums (pairwise, so error grows like log N).</summary>
+/// <summary>Double-precision summation for weight and likelihood sums (pairwise, so the error grows like log N).</summary>
 public static class CompensatedSum
 {
     /// <summary>Pairwise sum of <paramref name="values"/>.</summary>
