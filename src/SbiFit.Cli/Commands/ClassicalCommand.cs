@@ -36,41 +36,35 @@ internal static class ClassicalCommand
                 .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
             if (pois.Length == 0) throw new CliUsageException("--poi is required (e.g. --poi V_R).");
             var options = new ClassicalFitOptions(parse.GetValue(bins), parse.GetValue(mcStat), parse.GetValue(norm), parse.GetValue(minos));
-            try
+            // Bad binning, columns, POIs or samples raise TemplateException: CommandRunner maps it to exit code 2.
+            var point = asimovSpec is null ? null : ClassicalData.ParsePoint(asimovSpec);
+            var training = EventTableIO.Read(trainPath);
+            var source = (dataPath, point) switch
             {
-                var point = asimovSpec is null ? null : ClassicalData.ParsePoint(asimovSpec);
-                var training = EventTableIO.Read(trainPath);
-                var source = (dataPath, point) switch
-                {
-                    (null, { } p) => ClassicalData.AsimovTemplates(p),
-                    ({ } d, null) => ClassicalData.Observed(EventTableIO.Read(d)),
-                    ({ } d, { } p) => ClassicalData.AsimovSample(EventTableIO.Read(d), p),
-                    _ => throw new CliUsageException("no data source."),
-                };
-                var fit = console.WithProgress("classical fit: building templates", progress =>
-                {
-                    var f = ClassicalFit.Create(training, source, pois, options);
-                    progress.Report(1.0);
-                    return f;
-                });
-                var result = fit.Fit();
-                console.Out.WriteLine(result.ToString());
-                if (parse.GetValue(json) is { } jsonPath)
-                {
-                    AtomicFile.WriteAllText(jsonPath, result.ToJson());
-                    console.Out.WriteLine($"wrote {jsonPath}");
-                }
-                if (parse.GetValue(pyhf) is { } wsPath)
-                {
-                    fit.ExportPyhf(wsPath);
-                    console.Out.WriteLine($"wrote {wsPath} (pyhf workspace, schema 1.0.0: valid)");
-                }
-                return 0;
-            }
-            catch (TemplateException ex)
+                (null, { } p) => ClassicalData.AsimovTemplates(p),
+                ({ } d, null) => ClassicalData.Observed(EventTableIO.Read(d)),
+                ({ } d, { } p) => ClassicalData.AsimovSample(EventTableIO.Read(d), p),
+                _ => throw new CliUsageException("no data source."),
+            };
+            var fit = console.WithProgress("classical fit: building templates", progress =>
             {
-                throw new CliUsageException(ex.Message); // bad binning, columns, POIs or samples: exit 2
+                var f = ClassicalFit.Create(training, source, pois, options);
+                progress.Report(1.0);
+                return f;
+            });
+            var result = fit.Fit();
+            console.Out.WriteLine(result.ToString());
+            if (parse.GetValue(json) is { } jsonPath)
+            {
+                AtomicFile.WriteAllText(jsonPath, result.ToJson());
+                console.Out.WriteLine($"wrote {jsonPath}");
             }
+            if (parse.GetValue(pyhf) is { } wsPath)
+            {
+                fit.ExportPyhf(wsPath);
+                console.Out.WriteLine($"wrote {wsPath} (pyhf workspace, schema 1.0.0: valid)");
+            }
+            return 0;
         });
         return command;
     }

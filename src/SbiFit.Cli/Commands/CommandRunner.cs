@@ -26,13 +26,13 @@ internal static class CommandRunner
         });
     }
 
+    // Every layer reports bad input with its own exception type; these, and the framework's argument/format/I/O
+    // exceptions, are the user's to fix (exit 2). Anything else is a bug (exit 3, with the stack trace).
     private static bool IsUserError(Exception ex) =>
         ex is ArgumentException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException
             or NotSupportedException or CliUsageException
-        || ex.GetType().Name.EndsWith("DataException", StringComparison.Ordinal)
-        || ex.GetType().Name.EndsWith("ModelException", StringComparison.Ordinal)
-        || ex.GetType().Name.EndsWith("ConfigException", StringComparison.Ordinal)
-        || ex.GetType().Name is "TemplateException" or "CodegenException" or "TrainingDataException" or "GeneratorConfigException";
+            or Data.DataException or Physics.Detector.GeneratorConfigException or Learning.Onnx.OnnxModelException
+            or Inference.Templates.TemplateException or Codegen.CodegenException or Pipeline.PipelineConfigException;
 }
 
 /// <summary>An impossible or inconsistent combination of options.</summary>
