@@ -12,10 +12,10 @@ namespace SbiFit.Codegen;
 internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options)
 {
     /// <summary>
-    /// Cache z (n_x values per event) and recompute the first layer as W1 z + (b1 + M θ) per call, instead of caching
+    /// Cache z (n_in = n_x + n_latent values per event; the latent ones are 0) and recompute the first layer as W1 z + (b1 + M θ) per call, instead of caching
     /// u (H1 values per event): the NLL at 1e6 events is memory-bound, so reading 5 floats beats reading 100.
     /// </summary>
-    bool CacheInputs => net.FeatureCount < net.Layers[0].Outputs;
+    bool CacheInputs => net.InputWidth < net.Layers[0].Outputs;
 
     public void Write(StringBuilder sb)
     {
@@ -27,14 +27,14 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
 
     void Constants(StringBuilder sb)
     {
-        int nx = net.FeatureCount, nt = net.ThetaCount, h1 = net.Layers[0].Outputs;
+        int nin = net.InputWidth, nt = net.ThetaCount, h1 = net.Layers[0].Outputs;
         var w1 = net.Layers[0].Weights;
         var m = new double[h1 * nt];   // M[j, k] = Σ_i W1[j, i] V[k, i]: ∂(first-layer pre-activation j)/∂θ_k
         for (int j = 0; j < h1; j++)
             for (int k = 0; k < nt; k++)
             {
                 double s = 0;
-                for (int i = 0; i < nx; i++) s += (double)w1[j * nx + i] * net.Shift[k * nx + i];
+                for (int i = 0; i < nin; i++) s += (double)w1[j * nin + i] * net.Shift[k * nin + i];
                 m[j * nt + k] = s;
             }
         KernelEmitter.Array(sb, "M = W1 Vᵀ [H1, NT]: the first-layer shift is c = M θ for every event.", "double", "M", m.Select(KernelEmitter.Literal).ToArray());
@@ -92,7 +92,7 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
 
     void DataClass(StringBuilder sb) => sb.AppendLine($$"""
     /// <summary>{{(CacheInputs ? "Rows per event of the cache: standardised inputs z." : "Rows per event of the cache: first-layer pre-activations u = W1 z + b1.")}}</summary>
-    const int CR = {{(CacheInputs ? "NX" : "H1")}};
+    const int CR = {{(CacheInputs ? "NI" : "H1")}};
 
     /// <summary>One bound dataset: cache [blocks, CR, BE], weights, logit(x, 0).</summary>
     sealed class Data : INllData
@@ -130,7 +130,7 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
         void First(int b, Scratch sc, int mode)
         {
 {{(CacheInputs
-    ? "            Gemm(W0, sc.C, H1, NX, cache.AsSpan(b * CR * BE, CR * BE), sc.S[0]);   // W1 z + (b1 + M θ)"
+    ? "            Gemm(W0, sc.C, H1, NI, cache.AsSpan(b * CR * BE, CR * BE), sc.S[0]);   // W1 z + (b1 + M θ)"
     : "            AddRows(cache.AsSpan(b * CR * BE, CR * BE), sc.C, sc.S[0]);   // u + M θ")}}
             Activate(sc, 0, mode);
             ForwardRest(sc, mode);

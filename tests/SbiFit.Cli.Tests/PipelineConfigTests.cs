@@ -57,6 +57,7 @@ public class PipelineConfigTests
     [InlineData("wilson:\n  parameters:\n    - { name: V_R, lo: 1, hi: 1 }\nfit:\n  theta_gen: [1]\n", "wilson.parameters[0].lo")]
     [InlineData("fit:\n  backend: gpu\n", "fit.backend")]
     [InlineData("network:\n  activation: gelu\n", "network.activation")]
+    [InlineData("network:\n  latent_inputs: -1\n", "network.latent_inputs")]
     [InlineData("fit:\n  theta_gen: [0, 2]\n", "fit.theta_gen[1]")]
     [InlineData("training:\n  validation_fraction: 1\n", "training.validation_fraction")]
     [InlineData("generator:\n  lepton: quark\n", "generator.lepton")]

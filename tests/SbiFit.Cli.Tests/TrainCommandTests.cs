@@ -82,6 +82,7 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
         Assert.Equal("3", model.Metadata["seed"]);
         Assert.Contains("hidden=8,8", model.Metadata["training_settings"]);
         Assert.NotNull(model.Network);
+        Assert.Equal(1, model.Network.LatentCount); // default: one latent input per theta
 
         // The graph interpreter and the network kernels agree on the saved graph.
         int rows = 50;
@@ -107,6 +108,18 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
         var a = OnnxModelReader.Load(fx.ModelPath).Network!; var b = OnnxModelReader.Load(other).Network!;
         Assert.Equal(a.Layers[0].Weights, b.Layers[0].Weights);
         Assert.Equal(a.Shift, b.Shift);
+    }
+
+    [Fact]
+    public void LatentInputsZeroGivesTheSeedsPureShiftNetwork()
+    {
+        string path = Path.Combine(fx.Dir, "shift.onnx");
+        var r = Cli.Run("train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", path, "--latent-inputs", "0",
+            "--features", string.Join(",", TrainedModelFixture.Features), "--hidden", "8,8", "--epochs", "2", "--threads", "1");
+        Assert.True(r.Exit == 0, r.Err);
+        var net = OnnxModelReader.Load(path).Network!;
+        Assert.Equal(0, net.LatentCount);
+        Assert.Equal(4, net.Shift.Length);
     }
 
     [Fact]
@@ -163,5 +176,10 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
         r = Cli.Run("train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", "x.onnx", "--activation", "gelu");
         Assert.Equal(2, r.Exit);
         Assert.Contains("activation", r.Err);
+        r = Cli.Run("train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", Path.Combine(fx.Dir, "bad.onnx"),
+            "--features", string.Join(",", TrainedModelFixture.Features), "--latent-inputs", "-1");
+        Assert.Equal(2, r.Exit);
+        Assert.Contains("latent inputs", r.Err);
+        Assert.False(File.Exists(Path.Combine(fx.Dir, "bad.onnx")));
     }
 }

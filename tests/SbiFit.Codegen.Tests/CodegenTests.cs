@@ -13,10 +13,11 @@ public sealed class LogitTests(CompiledFixture fixture)
     [InlineData(Activation.Tanh, 3)]
     [InlineData(Activation.SiLU, 1)]
     [InlineData(Activation.SiLU, 3)]
-    public void CompiledLogitsMatchReference(Activation act, int thetas)
+    [InlineData(Activation.ReLU, 3, 3)]
+    public void CompiledLogitsMatchReference(Activation act, int thetas, int latent = 0)
     {
-        var net = TestNetworks.Random(act, thetas, seed: 11 + thetas, h1: 12);
-        var code = fixture.Network($"net-{act}-{thetas}", net);
+        var net = TestNetworks.Random(act, thetas, seed: 11 + thetas, h1: 12, latent: latent);
+        var code = fixture.Network($"net-{act}-{thetas}-{latent}", net);
         const int events = 37;   // not a multiple of the 16-event block
         var (x, _) = TestNetworks.Data(events, net.FeatureCount, seed: 5);
         var rng = new Random(3);

@@ -11,12 +11,12 @@ public sealed class NllTests(CompiledFixture fixture)
     const int ReluEvents = 2003;
 
     (TheoryAwareNetwork Net, NllOptions Options, CompiledNll Nll, float[] X, double[] W) Build(Activation act, int thetas,
-        GradientMode mode = GradientMode.Auto, Precision precision = Precision.Double, int threads = 2)
+        GradientMode mode = GradientMode.Auto, Precision precision = Precision.Double, int threads = 2, int latent = 0)
     {
-        var net = TestNetworks.Random(act, thetas, seed: 40 + thetas);
+        var net = TestNetworks.Random(act, thetas, seed: 40 + thetas, latent: latent);
         bool relu = act == Activation.ReLU;
         var options = TestNetworks.Options(thetas, precision, relu ? 2.0 * ReluEvents : 180.0);
-        var code = fixture.Nll($"nll-{act}-{thetas}-{precision}", net, options);
+        var code = fixture.Nll($"nll-{act}-{thetas}-{precision}-{latent}", net, options);
         var (x, w) = TestNetworks.Data(relu ? ReluEvents : Events, net.FeatureCount, seed: 8);
         return (net, options, new CompiledNll(code.Instance, x, w, gradientMode: mode, maxThreads: threads), x, w);
     }
@@ -30,9 +30,11 @@ public sealed class NllTests(CompiledFixture fixture)
     [InlineData(Activation.ReLU, 3)]
     [InlineData(Activation.Tanh, 3)]
     [InlineData(Activation.SiLU, 1)]
-    public void ValueMatchesReferenceNll(Activation act, int thetas)
+    [InlineData(Activation.ReLU, 3, 3)]
+    [InlineData(Activation.Tanh, 1, 1)]
+    public void ValueMatchesReferenceNll(Activation act, int thetas, int latent = 0)
     {
-        var (net, options, nll, x, w) = Build(act, thetas);
+        var (net, options, nll, x, w) = Build(act, thetas, latent: latent);
         var theta = Theta(thetas);
         Close(TestNetworks.ReferenceNll(net, options, x, w, theta), nll.Value(theta), 1e-9, "NLL");
         Assert.Equal(options.Rate!.StandardModelYield - w.Sum() * Math.Log(options.Rate.StandardModelYield)
@@ -54,9 +56,11 @@ public sealed class NllTests(CompiledFixture fixture)
     [InlineData(Activation.SiLU, 1, GradientMode.Forward)]
     [InlineData(Activation.ReLU, 1, GradientMode.Auto)]
     [InlineData(Activation.ReLU, 3, GradientMode.Auto)]
-    public void GradientMatchesFiniteDifferences(Activation act, int thetas, GradientMode mode)
+    [InlineData(Activation.Tanh, 3, GradientMode.Reverse, 3)]
+    [InlineData(Activation.Tanh, 3, GradientMode.Forward, 3)]
+    public void GradientMatchesFiniteDifferences(Activation act, int thetas, GradientMode mode, int latent = 0)
     {
-        var (_, _, nll, _, _) = Build(act, thetas, mode);
+        var (_, _, nll, _, _) = Build(act, thetas, mode, latent: latent);
         var theta = Theta(thetas);
         var g = new double[thetas];
         double v = nll.ValueAndGradient(theta, g);

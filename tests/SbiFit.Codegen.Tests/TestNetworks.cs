@@ -6,21 +6,22 @@ namespace SbiFit.Codegen.Tests;
 /// <summary>Random networks, datasets and a straightforward double-precision NLL used as the oracle.</summary>
 internal static class TestNetworks
 {
-    public static TheoryAwareNetwork Random(Activation hidden, int thetas, int seed, int nx = 5, int h1 = 10, int h2 = 7)
+    /// <param name="latent">latent input dimensions (zero in the data, reached only through θ·V).</param>
+    public static TheoryAwareNetwork Random(Activation hidden, int thetas, int seed, int nx = 5, int h1 = 10, int h2 = 7, int latent = 0)
     {
         var rng = new Random(seed);
         float R(double scale) => (float)((rng.NextDouble() * 2 - 1) * scale);
         float[] Fill(int n, double s) => Enumerable.Range(0, n).Select(_ => R(s)).ToArray();
         var layers = new List<DenseLayer>
         {
-            new(nx, h1, Fill(h1 * nx, 0.8), Fill(h1, 0.3), hidden),
+            new(nx + latent, h1, Fill(h1 * (nx + latent), 0.8), Fill(h1, 0.3), hidden),
             new(h1, h2, Fill(h2 * h1, 0.5), Fill(h2, 0.3), hidden),
             new(h2, 1, Fill(h2, 0.5), Fill(1, 0.1), Activation.Identity),
         };
         var mean = Fill(nx, 1.0);
         var std = Enumerable.Range(0, nx).Select(_ => (float)(0.5 + rng.NextDouble())).ToArray();
         return new TheoryAwareNetwork(Enumerable.Range(0, nx).Select(i => $"x{i}").ToArray(),
-            Enumerable.Range(0, thetas).Select(i => $"t{i}").ToArray(), mean, std, Fill(thetas * nx, 1.0), layers);
+            Enumerable.Range(0, thetas).Select(i => $"t{i}").ToArray(), mean, std, Fill(thetas * (nx + latent), 1.0), layers);
     }
 
     public static (float[] X, double[] W) Data(int events, int nx, int seed)

@@ -86,14 +86,13 @@ public class SbiClosureTests(ITestOutputHelper output)
         Assert.True(oracle.IsValid && sbi.IsValid, $"{oracle}\n{sbi}");
         Assert.Equal(thetaGen, oracle["V_R"].Value, 1e-6);
         // The learned likelihood's precision is near the oracle's (statistical limit).
-        Assert.InRange(sbi["V_R"].Error / oracle["V_R"].Error, 0.8, 1.5);
-        // KNOWN SHORTFALL: the issue's target is |bias| < 0.1 sigma; measured here it is 1.7-3.6 sigma (|bias| 0.007-0.014
-        // in V_R at sigma = 0.004 from 20k events) for 40-1000 epochs, full or mini-batch, with or without the SM-reference
-        // normalisation, and it does not shrink with better training loss. The likely cause is the model class: theta
-        // enters only as a shift z + V theta of the standardised features, which cannot represent the exact
-        // log r = log(1 + 2 theta a(x) + theta^2 b(x)) - log(I(theta)/I(0)) of a V_R reweighting. The assertion below pins
-        // the absolute bias we do reach (about 1 % of the training range) so regressions are caught.
-        Assert.True(Math.Abs(sbi["V_R"].Value - thetaGen) < 0.025,
-            $"SBI Asimov bias {pull:F3} sigma (theta = {sbi["V_R"].Value:F5} +- {sbi["V_R"].Error:F5})");
+        Assert.InRange(sbi["V_R"].Error / oracle["V_R"].Error, 0.97, 1.2);
+        // The network has the default latent input (one per θ), so θ reaches the first layer through its own weights.
+        // Measured (this test, several training seeds, 400-1500 epochs, tanh 32x32 or ReLU 100x100): bias -0.04 to -0.5
+        // sigma (|bias| 0.0002-0.002 in V_R at sigma = 0.004 from 20k events); the seed's pure shift z + theta V (latent
+        // inputs 0) gives -2.1 to -2.6 sigma on the same samples. The issue's target is 0.1 sigma: not reached; the
+        // residual follows the network's remaining log-ratio error (its held-out BCE is still ~0.002 above the exact
+        // ratio's). The bound pins what we reach so a regression (e.g. losing the latent input) fails.
+        Assert.True(Math.Abs(pull) < 0.75, $"SBI Asimov bias {pull:F3} sigma (theta = {sbi["V_R"].Value:F5} +- {sbi["V_R"].Error:F5})");
     }
 }

@@ -10,9 +10,11 @@ public class KernelTests
     [InlineData(Activation.SiLU, 7, 2, new[] { 13 })]
     [InlineData(Activation.LeakyReLU, 3, 0, new[] { 9, 17, 6 })]
     [InlineData(Activation.Sigmoid, 4, 3, new[] { 24, 25 })]
-    public void FastLogitsMatchDoubleReference(Activation act, int nx, int nt, int[] hidden)
+    [InlineData(Activation.Tanh, 5, 2, new[] { 20, 20 }, 2)]
+    [InlineData(Activation.ReLU, 4, 0, new[] { 8 }, 1)]
+    public void FastLogitsMatchDoubleReference(Activation act, int nx, int nt, int[] hidden, int latent = 0)
     {
-        var net = NetworkTestUtil.RandomNetwork(nx, nt, hidden, act, seed: (ulong)(nx * 31 + nt));
+        var net = NetworkTestUtil.RandomNetwork(nx, nt, hidden, act, seed: (ulong)(nx * 31 + nt), latent: latent);
         const int rows = 1000; // several 192-event blocks and a partial one
         var rng = new Rng(5, 1);
         var x = NetworkTestUtil.Gaussians(rows * nx, rng, 2);

@@ -7,15 +7,17 @@ namespace SbiFit.Learning.Tests;
 public class NetworkGradientTests
 {
     [Theory]
-    [InlineData(Activation.ReLU)]
-    [InlineData(Activation.Tanh)]
-    [InlineData(Activation.SiLU)]
-    [InlineData(Activation.LeakyReLU)]
-    public void LossGradientMatchesCentralDifferences(Activation act)
+    [InlineData(Activation.ReLU, 0)]
+    [InlineData(Activation.Tanh, 0)]
+    [InlineData(Activation.SiLU, 0)]
+    [InlineData(Activation.LeakyReLU, 0)]
+    [InlineData(Activation.ReLU, 2)]
+    [InlineData(Activation.Tanh, 2)]
+    public void LossGradientMatchesCentralDifferences(Activation act, int latent)
     {
         const int nx = 3, nt = 2, rows = 70;
-        var layout = NetworkLayout.ForTraining(nx, nt, [6, 5], act, 0.05f);
-        var rng = new Rng(17, (ulong)act);
+        var layout = NetworkLayout.ForTraining(nx, latent, nt, [6, 5], act, 0.05f);
+        var rng = new Rng(17, (ulong)act + 100 * (ulong)latent);
         var set = new PreparedSet<double>(rows, nx, nt);
         for (int i = 0; i < set.Z.Length; i++) set.Z[i] = rng.NextGaussian();
         for (int i = 0; i < set.Theta.Length; i++) set.Theta[i] = rng.Uniform(-1, 1);
@@ -38,12 +40,14 @@ public class NetworkGradientTests
                 $"{act} parameter {i} ({Describe(layout, i)}): analytic {grad[i]:R}, finite difference {fd:R}");
         }
         Assert.Contains(grad.Take(layout.ShiftCount), g => Math.Abs(g) > 1e-4); // V really receives gradient
+        if (latent > 0) // ... including its latent columns, which only θ reaches
+            Assert.Contains(Enumerable.Range(0, layout.ShiftCount).Where(i => i % layout.InputWidth >= nx), i => Math.Abs(grad[i]) > 1e-4);
     }
 
     [Fact]
     public void LossIsStableForHugeLogits()
     {
-        var layout = NetworkLayout.ForTraining(1, 0, [2], Activation.ReLU, 0.01f);
+        var layout = NetworkLayout.ForTraining(1, 0, 0, [2], Activation.ReLU, 0.01f);
         var set = new PreparedSet<double>(2, 1, 0);
         set.Z[0] = 1e4; set.Z[1] = 1e4; set.Label[1] = 1; set.Weight[0] = 1; set.Weight[1] = 1;
         double[] p = [1, 1, 0, 0, 1, 1, 0]; // logit = 2e4
@@ -56,7 +60,7 @@ public class NetworkGradientTests
 
     private static string Describe(NetworkLayout l, int i)
     {
-        if (i < l.ShiftCount) return $"V[{i / l.Features},{i % l.Features}]";
+        if (i < l.ShiftCount) return $"V[{i / l.InputWidth},{i % l.InputWidth}]";
         for (int k = 0; k < l.LayerCount; k++)
         {
             if (i >= l.WeightOffset[k] && i < l.BiasOffset[k]) return $"W{k}[{(i - l.WeightOffset[k]) / l.Inputs[k]},{(i - l.WeightOffset[k]) % l.Inputs[k]}]";

@@ -7,11 +7,11 @@ internal static class NetworkTestUtil
 {
     /// <summary>A random network with PyTorch-style initialisation scaled up so activations are not trivial.</summary>
     internal static TheoryAwareNetwork RandomNetwork(int nx, int nt, int[] hidden, Activation act, ulong seed,
-        Activation output = Activation.Identity)
+        Activation output = Activation.Identity, int latent = 0)
     {
         var rng = new Rng(seed, 7);
         var layers = new List<DenseLayer>();
-        int inputs = nx;
+        int inputs = nx + latent;
         foreach (int h in hidden.Append(1))
         {
             double bound = 1.5 / Math.Sqrt(inputs);
@@ -22,7 +22,7 @@ internal static class NetworkTestUtil
         }
         var mean = Enumerable.Range(0, nx).Select(_ => (float)rng.Uniform(-1, 1)).ToArray();
         var std = Enumerable.Range(0, nx).Select(_ => (float)rng.Uniform(0.5, 2)).ToArray();
-        var shift = Enumerable.Range(0, nt * nx).Select(_ => (float)rng.Uniform(-1, 1)).ToArray();
+        var shift = Enumerable.Range(0, nt * (nx + latent)).Select(_ => (float)rng.Uniform(-1, 1)).ToArray();
         return new TheoryAwareNetwork(Enumerable.Range(0, nx).Select(i => $"x{i}").ToArray(),
             Enumerable.Range(0, nt).Select(i => $"t{i}").ToArray(), mean, std, shift, layers);
     }

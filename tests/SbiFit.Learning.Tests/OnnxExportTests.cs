@@ -33,6 +33,28 @@ public class OnnxExportTests
         OnnxTestData.AssertClose(reference, OnnxTestData.Evaluate(loaded, x, theta, rows), 2e-5);
     }
 
+    [Theory]
+    [InlineData(1, Activation.ReLU)]
+    [InlineData(3, Activation.Tanh)]
+    public void Export_WithLatentInputs_LoadsInOnnxRuntimeAndConvertsBack(int nThetas, Activation act)
+    {
+        var net = OnnxTestData.RandomNetwork(7 + (ulong)nThetas, 5, nThetas, [16, 8], act, latent: nThetas);
+        string path = Path.Combine(OnnxTestData.TempDir(), "latent.onnx");
+        OnnxModelWriter.Save(net, path);
+        const int rows = 129;
+        var (x, theta) = OnnxTestData.RandomInputs(3, rows, net);
+        var reference = OnnxTestData.Reference(net, x, theta, rows);
+        using (var ort = new OnnxRuntimeLogitModel(path, threads: 1, batchRows: 64))
+            OnnxTestData.AssertClose(reference, OnnxTestData.Evaluate(ort, x, theta, rows), 2e-5);
+        var loaded = OnnxModelReader.Load(path);
+        // The [I | 0] padding is recognised, so the model converts back to a network (fast kernels, code generation).
+        var back = Assert.IsType<TheoryAwareNetwork>(loaded.Network);
+        Assert.Equal(nThetas, back.LatentCount);
+        Assert.Equal(net.Shift, back.Shift);
+        Assert.Equal(net.Layers[0].Weights, back.Layers[0].Weights);
+        OnnxTestData.AssertClose(reference, OnnxTestData.Evaluate(loaded, x, theta, rows), 2e-5);
+    }
+
     [Fact]
     public void RoundTrip_GivesIdenticalParametersAndMetadata()
     {

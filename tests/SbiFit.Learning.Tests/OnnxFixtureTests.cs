@@ -36,15 +36,16 @@ internal static class OnnxTestData
         return (x, theta, expected, n);
     }
 
-    public static TheoryAwareNetwork RandomNetwork(ulong seed, int nx, int nt, int[] hidden, Activation act, float leakySlope = 0.01f)
+    public static TheoryAwareNetwork RandomNetwork(ulong seed, int nx, int nt, int[] hidden, Activation act, float leakySlope = 0.01f,
+        int latent = 0)
     {
         var rng = new Physics.Rng(seed);
         float G(double scale) => (float)(rng.NextGaussian() * scale);
         var mean = Enumerable.Range(0, nx).Select(_ => G(2)).ToArray();
         var std = Enumerable.Range(0, nx).Select(_ => 0.5f + (float)rng.NextDouble()).ToArray();
-        var shift = Enumerable.Range(0, nt * nx).Select(_ => G(1)).ToArray();
+        var shift = Enumerable.Range(0, nt * (nx + latent)).Select(_ => G(1)).ToArray();
         var layers = new List<DenseLayer>();
-        int inputs = nx;
+        int inputs = nx + latent;
         foreach (int width in hidden.Append(1))
         {
             bool last = layers.Count == hidden.Length;

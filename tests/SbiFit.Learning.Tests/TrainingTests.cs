@@ -56,6 +56,42 @@ public class TrainingTests
         Assert.True(worst < 0.1, $"worst deviation from θx − θ²/2 in the bulk: {worst}");
     }
 
+    /// <summary>
+    /// x ~ N(0,1) in the SM and N(0, s(θ)²) with s = 1 + θ/2 in NP: log r = −log s − x²/(2s²) + x²/2 changes the width,
+    /// which no function of x + θv can do. The seed's pure shift (0 latent inputs) must therefore stay well above the
+    /// exact ratio's loss, and the default latent input must get close to it.
+    /// </summary>
+    [Fact]
+    public void LatentInputLearnsRatioThatAPureShiftCannotRepresent()
+    {
+        const int events = 6000;
+        var rng = new Rng(4, 0);
+        var x = new double[events]; var th = new double[events]; var wSm = new double[events]; var wNp = new double[events];
+        double exactLoss = 0;
+        for (int i = 0; i < events; i++)
+        {
+            x[i] = rng.NextGaussian();
+            th[i] = rng.Uniform(-1, 1);
+            double s = 1 + th[i] / 2;
+            wSm[i] = 1;
+            wNp[i] = Math.Exp(-Math.Log(s) - x[i] * x[i] / (2 * s * s) + x[i] * x[i] / 2);
+            double l = Math.Log(wNp[i]);
+            exactLoss += wSm[i] * Softplus(l) + wNp[i] * Softplus(-l);
+        }
+        exactLoss /= wSm.Sum() + wNp.Sum();
+        var data = TrainingData.Create(["x"], ["theta"], x, wSm, wNp, th);
+        var options = Small with { Epochs = 300, L2 = 0, HiddenSizes = [16, 16], Activation = Activation.Tanh, LearningRate = 0.02 };
+        var latent = Trainer.Train(data, options);
+        var shift = Trainer.Train(data, options with { LatentInputs = 0 });
+        Assert.Equal(1, latent.Network.LatentCount);
+        Assert.Equal(0, shift.Network.LatentCount);
+        double gapLatent = latent.TestLoss[^1] - exactLoss, gapShift = shift.TestLoss[^1] - exactLoss;
+        Assert.True(gapShift > 4 * Math.Abs(gapLatent) && gapLatent < 0.004,
+            $"BCE above the exact ratio's {exactLoss:F5}: latent {gapLatent:F5}, pure shift {gapShift:F5}");
+    }
+
+    static double Softplus(double l) => Math.Max(l, 0) + Math.Log(1 + Math.Exp(-Math.Abs(l)));
+
     [Fact]
     public void SameSeedGivesIdenticalWeightsForAnyThreadCount()
     {

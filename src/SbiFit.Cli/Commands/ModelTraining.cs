@@ -27,7 +27,7 @@ internal static class ModelTraining
             ["training_data"] = dataName,
             ["training_events"] = set.Count.ToString(CultureInfo.InvariantCulture),
             ["training_settings"] = FormattableString.Invariant(
-                $"hidden={string.Join(",", options.HiddenSizes)};activation={options.Activation};epochs={options.Epochs};lr={options.LearningRate};l2={options.L2};batch={options.BatchSize};patience={options.EarlyStoppingPatience}"),
+                $"hidden={string.Join(",", options.HiddenSizes)};activation={options.Activation};epochs={options.Epochs};lr={options.LearningRate};l2={options.L2};batch={options.BatchSize};patience={options.EarlyStoppingPatience};latent_inputs={options.LatentInputsFor(ranges.Count)}"),
             ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
             ["best_epoch"] = result.BestEpoch.ToString(CultureInfo.InvariantCulture),
             ["normalisation"] = "w_SM' = N w_SM/I(0), w_NP' = N w(x;theta)/I(theta), NP sum rescaled to the SM sum",

@@ -17,6 +17,10 @@ internal static class TrainCommand
         var baseWeight = new Option<string?>("--base-weight") { Description = "optional per-event base weight column" };
         var hidden = new Option<string>("--hidden") { Description = "hidden layer widths", DefaultValueFactory = _ => "100,100" };
         var activation = new Option<string>("--activation") { Description = "relu|tanh|silu", DefaultValueFactory = _ => "relu" };
+        var latent = new Option<int?>("--latent-inputs")
+        {
+            Description = "latent input dimensions reached only through theta*V (default: one per theta; 0 = the seed's pure shift x + v(theta))",
+        };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 1000 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 0.005 };
         var l2 = new Option<double>("--l2") { DefaultValueFactory = _ => 1e-4 };
@@ -28,7 +32,7 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "checkpoint to resume from" };
 
         var command = new Command("train", "Train the theory-aware classifier s(x, theta) and save it as ONNX (+ loss curves CSV/PNG).");
-        foreach (var o in new Option[] { data, theta, output, features, baseWeight, hidden, activation, epochs, lr, l2, batch, patience, seed, threads, checkpointEvery, resume })
+        foreach (var o in new Option[] { data, theta, output, features, baseWeight, hidden, activation, latent, epochs, lr, l2, batch, patience, seed, threads, checkpointEvery, resume })
             command.Options.Add(o);
         command.SetSafeAction(console, parse =>
         {
@@ -39,6 +43,7 @@ internal static class TrainCommand
             {
                 HiddenSizes = ParseHidden(parse.GetValue(hidden)!),
                 Activation = ParseActivation(parse.GetValue(activation)!),
+                LatentInputs = parse.GetValue(latent),
                 Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(lr), L2 = parse.GetValue(l2),
                 BatchSize = parse.GetValue(batch), EarlyStoppingPatience = parse.GetValue(patience), Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads), CheckpointEvery = parse.GetValue(checkpointEvery),

@@ -93,6 +93,12 @@ public sealed record NetworkSection
 
     /// <summary>Activation: relu, tanh or silu.</summary>
     public string Activation { get; init; } = "relu";
+
+    /// <summary>
+    /// Latent input dimensions that only θ·V reaches (null = one per Wilson coefficient; 0 = the seed's pure shift
+    /// s_base(x + v(θ)), which biases Asimov fits because it cannot represent the exact log-ratio).
+    /// </summary>
+    public int? LatentInputs { get; init; }
 }
 
 /// <summary>Training settings.</summary>

@@ -57,6 +57,8 @@ internal static class PipelineConfigValidator
             Require(c.Network.Hidden[i] > 0, $"network.hidden[{i}]", $"layer width must be positive, got {c.Network.Hidden[i]}");
         Require(Activations.Contains(c.Network.Activation), "network.activation", $"unknown activation '{c.Network.Activation}' (use {string.Join(", ", Activations)})");
 
+        Require(c.Network.LatentInputs is null or >= 0, "network.latent_inputs", $"must be 0 or positive (or absent: one per WC), got {c.Network.LatentInputs}");
+
         var t = c.Training ?? throw new PipelineConfigException("training", "must be a mapping");
         Require(t.Epochs > 0, "training.epochs", $"must be positive, got {t.Epochs}");
         Require(t.LearningRate > 0 && double.IsFinite(t.LearningRate), "training.learning_rate", $"must be positive, got {t.LearningRate}");

@@ -14,6 +14,7 @@ internal static class PipelineSteps
         var options = new TrainingOptions
         {
             HiddenSizes = config.Network.Hidden, Activation = ModelTraining.ParseActivation(config.Network.Activation),
+            LatentInputs = config.Network.LatentInputs,
             Epochs = t.Epochs, LearningRate = t.LearningRate, L2 = t.L2, BatchSize = t.BatchSize,
             EarlyStoppingPatience = t.Patience, Seed = config.Seed, Threads = t.Threads, ValidationFraction = t.ValidationFraction,
         };

@@ -19,7 +19,7 @@ internal sealed class BlockEngine<T> where T : unmanaged, IFloatingPointIeee754<
         if (width <= 0 || width % DenseKernels.WidthQuantum != 0)
             throw new ArgumentOutOfRangeException(nameof(width), $"block width must be a positive multiple of {DenseKernels.WidthQuantum}");
         _layout = layout; Width = width;
-        Input = new T[layout.Features * width];
+        Input = new T[layout.InputWidth * width];
         Theta = new T[Math.Max(1, layout.Thetas) * width];
         Label = new T[width];
         Weight = new double[width];
@@ -39,7 +39,10 @@ internal sealed class BlockEngine<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>Events per block.</summary>
     internal int Width { get; }
-    /// <summary>Standardised features z [n_x, Width]; <see cref="ApplyShift"/> turns them into z + θ·V.</summary>
+    /// <summary>
+    /// Standardised features z [n_in, Width] (rows n_x.. are the latent dimensions); <see cref="ApplyShift"/> zeroes the
+    /// latent rows and turns the whole into z + θ·V.
+    /// </summary>
     internal T[] Input { get; }
     /// <summary>θ [n_θ, Width].</summary>
     internal T[] Theta { get; }
@@ -50,10 +53,11 @@ internal sealed class BlockEngine<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>Logits of the last <see cref="Forward"/>.</summary>
     internal ReadOnlySpan<T> Logits => _post[^1].AsSpan(0, Width);
 
-    /// <summary>Input += θ·V, vectorised over the events of each feature row.</summary>
+    /// <summary>Latent rows = 0, then Input += θ·V, vectorised over the events of each input row.</summary>
     internal void ApplyShift(ReadOnlySpan<T> p)
     {
-        int nx = _layout.Features, w = Width;
+        int nx = _layout.InputWidth, w = Width;
+        Input.AsSpan(_layout.Features * w, _layout.Latent * w).Clear();
         for (int t = 0; t < _layout.Thetas; t++)
         {
             var th = Theta.AsSpan(t * w, w);
@@ -129,7 +133,7 @@ internal sealed class BlockEngine<T> where T : unmanaged, IFloatingPointIeee754<
         }
         // ∂/∂V[t,i] = Σ_e θ[t,e] · ∂loss/∂z[i,e].
         if (_layout.Thetas > 0)
-            DenseKernels.AccumulateOuter<T>(Theta.AsSpan(0, _layout.Thetas * w), _deltaA.AsSpan(0, _layout.Features * w),
-                grad[.._layout.ShiftCount], _layout.Thetas, _layout.Features, w);
+            DenseKernels.AccumulateOuter<T>(Theta.AsSpan(0, _layout.Thetas * w), _deltaA.AsSpan(0, _layout.InputWidth * w),
+                grad[.._layout.ShiftCount], _layout.Thetas, _layout.InputWidth, w);
     }
 }

@@ -64,11 +64,21 @@ public static class OnnxModelWriter
         g.Node.Add(Node("Sub", "/standardise/Sub", ["x", "mean"], "centred"));
         g.Node.Add(Node("Div", "/standardise/Div", ["centred", "std"], "z"));
         string h = "z";
+        int nin = net.InputWidth;
+        if (nin > nx)
+        {
+            // Latent dimensions: z·[I | 0] pads the standardised features with zeros that only θ·V moves.
+            var embed = new float[nx * nin];
+            for (int i = 0; i < nx; i++) embed[i * nin + i] = 1;
+            g.Initializer.Add(Tensor("latent_embed", embed, nx, nin));
+            g.Node.Add(Node("MatMul", "/latent/MatMul", ["z", "latent_embed"], "z_latent"));
+            h = "z_latent";
+        }
         if (nt > 0)
         {
-            g.Initializer.Add(Tensor("V", net.Shift, nt, nx));
+            g.Initializer.Add(Tensor("V", net.Shift, nt, nin));
             g.Node.Add(Node("MatMul", "/shift/MatMul", ["theta", "V"], "theta_V"));
-            g.Node.Add(Node("Add", "/shift/Add", ["z", "theta_V"], "shifted"));
+            g.Node.Add(Node("Add", "/shift/Add", [h, "theta_V"], "shifted"));
             h = "shifted";
         }
         for (int l = 0; l < net.Layers.Count; l++)

@@ -3,7 +3,7 @@ using Onnx;
 namespace SbiFit.Learning.Onnx;
 
 /// <summary>
-/// Recognises the theory-aware graph x → Sub(mean) → Div(std) → Add(MatMul(theta, V)) → [Gemm | MatMul+Add] →
+/// Recognises the theory-aware graph x → Sub(mean) → Div(std) → [MatMul([I|0]) latent padding] → Add(MatMul(theta, V)) → [Gemm | MatMul+Add] →
 /// activation → … → logit (PyTorch's export and <see cref="OnnxModelWriter"/>'s) and rebuilds the
 /// <see cref="TheoryAwareNetwork"/>. Identity and Flatten(axis=1) nodes are skipped; SiLU is Mul(s, Sigmoid(s)).
 /// Anything else returns null with a reason, and the model is evaluated by the interpreter instead.
@@ -61,6 +61,12 @@ internal sealed class OnnxTheoryAwareImport
         {
             std = s; cur = Take(div);
         }
+        int nin = nx;
+        if (Only(cur) is { OpType: "MatMul" } pad && pad.Input[0] == cur && Const(pad.Input[1]) is { Rank: 2 } e
+            && e.Shape[0] == nx && e.Shape[1] > nx && IsLatentEmbedding(e))
+        {
+            nin = e.Shape[1]; cur = Take(pad);
+        }
         var shift = Array.Empty<float>();
         if (sig.HasTheta)
         {
@@ -68,8 +74,8 @@ internal sealed class OnnxTheoryAwareImport
             string other = add.Input[0] == cur ? add.Input[1] : add.Input[0];
             var mm = _producers.GetValueOrDefault(other);
             if (mm is not { OpType: "MatMul" } || mm.Input[0] != OnnxSignature.InputTheta || Only(OnnxSignature.InputTheta) != mm
-                || Const(mm.Input[1]) is not { Rank: 2 } v || v.Shape[0] != nt || v.Shape[1] != nx)
-                throw new NotThePattern("theta does not enter as MatMul(theta, V) with V [n_theta, n_x].");
+                || Const(mm.Input[1]) is not { Rank: 2 } v || v.Shape[0] != nt || v.Shape[1] != nin)
+                throw new NotThePattern($"theta does not enter as MatMul(theta, V) with V [n_theta, {nin}].");
             shift = v.Data.ToArray();
             Take(mm);
             cur = Take(add);
@@ -85,6 +91,16 @@ internal sealed class OnnxTheoryAwareImport
             throw new NotThePattern($"{_computeNodes - _visited.Count} node(s) lie outside the theory-aware chain.");
         if (layers.Count == 0) throw new NotThePattern("no dense layers found.");
         return new TheoryAwareNetwork(sig.FeatureNames, sig.ThetaNames, mean, std, shift, layers);
+    }
+
+    /// <summary>[I | 0]: the n_x standardised features copied into the first n_x of n_in inputs, the latent rest zero.</summary>
+    static bool IsLatentEmbedding(OnnxTensor e)
+    {
+        int rows = e.Shape[0], cols = e.Shape[1];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                if (e.Data[i * cols + j] != (i == j ? 1f : 0f)) return false;
+        return true;
     }
 
     /// <summary>One affine map h·Wᵀ + b from Gemm, or MatMul followed by an optional bias Add.</summary>

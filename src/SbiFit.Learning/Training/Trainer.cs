@@ -23,7 +23,8 @@ public static class Trainer
         options.Validate();
         var clock = Stopwatch.StartNew();
         var split = TrainingSplit.Create(data, options.Seed, options.ValidationFraction);
-        var layout = NetworkLayout.ForTraining(data.FeatureNames.Count, data.ThetaNames.Count, options.HiddenSizes,
+        var layout = NetworkLayout.ForTraining(data.FeatureNames.Count, options.LatentInputsFor(data.ThetaNames.Count),
+            data.ThetaNames.Count, options.HiddenSizes,
             options.Activation, options.LeakySlope);
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         string fingerprint = Fingerprint(data, options);
@@ -139,5 +140,5 @@ public static class Trainer
     private static string Fingerprint(TrainingData d, TrainingOptions o) =>
         $"events={d.Count};x={string.Join(',', d.FeatureNames)};theta={string.Join(',', d.ThetaNames)};" +
         $"hidden={string.Join(',', o.HiddenSizes)};act={o.Activation};seed={o.Seed};batch={o.BatchSize};val={o.ValidationFraction:R};" +
-        $"lr={o.LearningRate:R};l2={o.L2:R}";
+        $"lr={o.LearningRate:R};l2={o.L2:R};latent={o.LatentInputsFor(d.ThetaNames.Count)}";
 }

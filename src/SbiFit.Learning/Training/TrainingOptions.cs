@@ -37,6 +37,15 @@ public sealed record TrainingOptions
     public double ValidationFraction { get; init; } = 0.2;
     /// <summary>Slope of LeakyReLU.</summary>
     public float LeakySlope { get; init; } = 0.01f;
+    /// <summary>
+    /// Latent input dimensions appended (as zeros) to the standardised features before the shift θ·V; null = one per θ
+    /// component (the default: the network can then learn any function of θ), 0 = the seed's pure shift z + θ·V, which
+    /// cannot represent a Wilson-coefficient log-ratio exactly and biases Asimov fits (see docs/likelihood.md).
+    /// </summary>
+    public int? LatentInputs { get; init; }
+
+    /// <summary>The latent dimensions used for <paramref name="thetas"/> θ components.</summary>
+    public int LatentInputsFor(int thetas) => LatentInputs ?? thetas;
 
     internal void Validate()
     {
@@ -48,6 +57,7 @@ public sealed record TrainingOptions
         if (!(L2 >= 0) || !double.IsFinite(L2)) throw new ArgumentException($"L2 must be >= 0 (got {L2}).", nameof(L2));
         if (Epochs < 1) throw new ArgumentException($"epochs must be >= 1 (got {Epochs}).", nameof(Epochs));
         if (BatchSize < 0) throw new ArgumentException($"batch size must be >= 0 (got {BatchSize}).", nameof(BatchSize));
+        if (LatentInputs < 0) throw new ArgumentException($"latent inputs must be >= 0 (got {LatentInputs}).", nameof(LatentInputs));
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0 (got {Threads}).", nameof(Threads));
         if (EarlyStoppingPatience < 0) throw new ArgumentException("early-stopping patience must be >= 0.", nameof(EarlyStoppingPatience));
         if (CheckpointEvery < 0) throw new ArgumentException("checkpoint interval must be >= 0.", nameof(CheckpointEvery));
