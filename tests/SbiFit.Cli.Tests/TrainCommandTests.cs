@@ -111,6 +111,18 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
     }
 
     [Fact]
+    public void SbiFitsAreBoundedByTheModelsTrainingRange()
+    {
+        // The network extrapolates outside the θ range it was trained on, so the fit parameters carry that range as limits.
+        using var sbi = Commands.LikelihoodFactory.Build(fx.Table, null, ["V_R"], "sbi", fx.ModelPath, "interpreted", []);
+        var p = Assert.Single(sbi.Setup.Parameters());
+        Assert.Equal((-1.0, 1.0), (p.Lower, p.Upper));
+        Assert.InRange(sbi.Setup.Parameters([3.0])[0].Value, 0.99, 1.0 - 1e-6); // a start outside is moved just inside
+        using var oracle = Commands.LikelihoodFactory.Build(fx.Table, null, ["V_R"], "oracle", null, "interpreted", []);
+        Assert.Null(Assert.Single(oracle.Setup.Parameters()).Lower); // the exact ratio is valid everywhere
+    }
+
+    [Fact]
     public void LatentInputsZeroGivesTheSeedsPureShiftNetwork()
     {
         string path = Path.Combine(fx.Dir, "shift.onnx");

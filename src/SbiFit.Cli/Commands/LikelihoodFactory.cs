@@ -79,7 +79,9 @@ internal sealed class LikelihoodFactory
                     var thetaToPoi = MapThetas(model, pois, thetaMap, modelPath);
                     var x = Features(data, model);
                     var smX = smNormalise ? (reference is null ? x : Features(reference, model)) : null;
-                    return new LoadedLikelihood(LikelihoodSetup.Learned(model, x, thetaToPoi, pois, rate, packed, nSm, smX), baseWeights, name, owner);
+                    var learned = LikelihoodSetup.Learned(model, x, thetaToPoi, pois, rate, packed, nSm, smX)
+                        .WithPoiLimits(TrainingLimits(modelPath, model.ThetaNames, thetaToPoi, pois.Count));
+                    return new LoadedLikelihood(learned, baseWeights, name, owner);
                 }
                 catch
                 {
@@ -108,9 +110,33 @@ internal sealed class LikelihoodFactory
         var setup = LikelihoodSetup.FromBackend("sbi", pois, rate, baseWeights.Length, (w, _) => builder.Build(kind, new SbiLikelihoodInput
         {
             Parameters = parameters, ThetaParameters = thetaParameters, Features = x, Weights = w, Rate = rate, StandardModelYield = nSm,
-        }), packed, nSm);
+        }), packed, nSm).WithPoiLimits(TrainingLimits(onnx, network.ThetaNames, thetaToPoi, pois.Count));
         return new LoadedLikelihood(setup, baseWeights, backend, builder);
     }
+
+    /// <summary>
+    /// Limits of each POI from the θ ranges the model was trained on (ONNX metadata <c>theta_ranges</c>, written by
+    /// <c>sbifit train</c>); null where the model does not say (e.g. an imported PyTorch model). Outside its training
+    /// range the network extrapolates: demo models showed spurious, deeper NLL minima at |V_R| &gt; 2.
+    /// </summary>
+    internal static (double Lo, double Hi)?[] TrainingLimits(OnnxModel onnx, IReadOnlyList<string> thetaNames, int[] thetaToPoi, int poiCount)
+    {
+        var limits = new (double Lo, double Hi)?[poiCount];
+        if (!onnx.Metadata.TryGetValue("theta_ranges", out var text) || string.IsNullOrWhiteSpace(text)) return limits;
+        var ranges = new Dictionary<string, ThetaRange>();
+        foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try { var r = ThetaRange.Parse(part); ranges[r.Name] = r; }
+            catch (ArgumentException) { return limits; } // not ours to interpret: leave the fit unlimited
+        }
+        for (int t = 0; t < thetaToPoi.Length; t++)
+            if (thetaToPoi[t] >= 0 && ranges.TryGetValue(thetaNames[t], out var range))
+                limits[thetaToPoi[t]] = (range.Lo, range.Hi);
+        return limits;
+    }
+
+    private static (double Lo, double Hi)?[] TrainingLimits(string modelPath, IReadOnlyList<string> thetaNames, int[] thetaToPoi, int poiCount) =>
+        TrainingLimits(OnnxModelReader.Load(modelPath), thetaNames, thetaToPoi, poiCount);
 
     private static (ILogitModel Model, IDisposable? Owner, string Name) LoadModel(string path, string backend)
     {

@@ -55,6 +55,22 @@ public sealed class LikelihoodSetup
     /// <summary>Packed W/W00 of the data events (row-major [N, 25]); null when the data carry no weight matrices.</summary>
     public double[]? PackedW { get; }
 
+    /// <summary>
+    /// Per-POI limits (null entries: unlimited). A learned ratio is only valid where the network was trained: outside
+    /// its θ range it extrapolates and can produce spurious, even deeper minima, so SBI fits are bounded by that range.
+    /// </summary>
+    public IReadOnlyList<(double Lo, double Hi)?> PoiLimits { get; private init; } = [];
+
+    /// <summary>This setup with <paramref name="limits"/> (one entry per POI, null = unlimited) on the fit parameters.</summary>
+    public LikelihoodSetup WithPoiLimits(IReadOnlyList<(double Lo, double Hi)?> limits)
+    {
+        if (limits.Count != Pois.Count) throw new ArgumentException($"{limits.Count} limits for {Pois.Count} POIs.");
+        for (int k = 0; k < limits.Count; k++)
+            if (limits[k] is { } l && !(l.Lo < l.Hi))
+                throw new ArgumentException($"limits of '{Pois[k]}' are inverted or empty: [{l.Lo}, {l.Hi}].");
+        return new LikelihoodSetup(Kind, Pois, Rate, NSm, Events, PackedW, _ratioTerm, _objective) { PoiLimits = limits.ToArray() };
+    }
+
     /// <summary>The truth-level oracle (exact ratio from the data's weight matrices) plus the extended term.</summary>
     public static LikelihoodSetup Oracle(double[] packedW, IReadOnlyList<string> pois, RateQuadraticForm rate, double? nSm = null)
     {
@@ -90,9 +106,16 @@ public sealed class LikelihoodSetup
         Func<double[], double, IObjective> objective, double[]? packedW = null, double? nSm = null) =>
         new(kind, pois, rate, nSm ?? events, events, packedW, null, objective);
 
-    /// <summary>Fit parameters (start 0, step 0.1, no limits) for the POIs.</summary>
+    /// <summary>Fit parameters (start 0 or <paramref name="start"/>, step 0.1, <see cref="PoiLimits"/>) for the POIs.</summary>
     public IReadOnlyList<Parameter> Parameters(IReadOnlyList<double>? start = null) =>
-        Pois.Select((p, k) => new Parameter(p, start?[k] ?? 0.0, 0.1)).ToArray();
+        Pois.Select((p, k) =>
+        {
+            var limit = k < PoiLimits.Count ? PoiLimits[k] : null;
+            double value = start?[k] ?? 0.0;
+            // A start on (or beyond) a limit sits where MINUIT's sine transform has zero slope: start just inside.
+            if (limit is { } l) value = Math.Clamp(value, l.Lo + 1e-3 * (l.Hi - l.Lo), l.Hi - 1e-3 * (l.Hi - l.Lo));
+            return new Parameter(p, value, 0.1, limit?.Lo, limit?.Hi);
+        }).ToArray();
 
     /// <summary>The NLL = ratio term + extended term for event weights <paramref name="weights"/>.</summary>
     public IObjective Build(double[] weights)
