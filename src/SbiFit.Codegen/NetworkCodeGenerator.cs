@@ -86,6 +86,25 @@ public static class NllCodeGenerator
     public static string Emit(TheoryAwareNetwork network, NllOptions options, string directory, string className = DefaultClassName) =>
         NetworkCodeGenerator.WriteSource(Generate(network, options, className), directory, className);
 
+    /// <summary>
+    /// Starts (once per process; later calls return the same task) a background compile of the NLL of a tiny
+    /// network, so Roslyn's own JIT warm-up, which dominates the first compile in a process, overlaps with the
+    /// caller's data loading. Call it as soon as a generated backend is known to be needed; <see cref="Compile"/>
+    /// does not wait for it. The task's result is the warm-up's wall seconds.
+    /// </summary>
+    public static Task<double> WarmUp() => RoslynBuilder.WarmUp(() =>
+    {
+        // Large enough that every emitted construct appears (weight blobs, literal arrays, rate form, constraint).
+        var layers = new List<DenseLayer>
+        {
+            new(2, 16, new float[32], new float[16], Activation.ReLU),
+            new(16, 16, new float[256], new float[16], Activation.ReLU),
+            new(16, 1, new float[16], new float[1], Activation.Identity),
+        };
+        var net = new TheoryAwareNetwork(["x0", "x1"], ["t0"], new float[2], [1f, 1f], new float[2], layers);
+        return Generate(net, new NllOptions { Rate = new RateForm(1, 1, [0.0], [1.0]), Constraints = [new GaussianConstraint(0, 0, 1)] }, "WarmUp");
+    });
+
     /// <summary>Compiles (or loads from <paramref name="cache"/>, when given) the generated NLL kernels.</summary>
     public static CompiledCode<INllKernels> Compile(TheoryAwareNetwork network, NllOptions options, CodeCache? cache = null) =>
         RoslynBuilder.Build<INllKernels>(Generate(network, options), DefaultClassName, cache);

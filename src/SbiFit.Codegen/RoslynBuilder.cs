@@ -47,6 +47,26 @@ internal static class RoslynBuilder
             .ToArray();
     });
 
+    static readonly object WarmUpLock = new();
+    static Task<double>? warmUp;
+
+    /// <summary>
+    /// Starts, once per process, a background Roslyn compile of <paramref name="source"/> (a small generated class;
+    /// the image is discarded). Roslyn ships as IL, so its first compile in a process JIT-compiles the compiler
+    /// itself (seconds on a loaded 2-core machine); running that while the caller loads its data leaves only the
+    /// compile of the real source on the critical path. The task's result is the warm-up's wall seconds.
+    /// </summary>
+    public static Task<double> WarmUp(Func<string> source)
+    {
+        lock (WarmUpLock)
+            return warmUp ??= Task.Factory.StartNew(() =>
+            {
+                var clock = Stopwatch.StartNew();
+                Compile(source(), "SbiFit.Generated.WarmUp");
+                return clock.Elapsed.TotalSeconds;
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
     public static CompiledCode<TI> Build<TI>(string source, string className, CodeCache? cache) where TI : class
     {
         var clock = Stopwatch.StartNew();

@@ -38,6 +38,38 @@ public sealed class BenchLikelihoodCommandTests : IDisposable
     }
 
     [Fact]
+    public void PlotFromAnEarlierJsonIsAPng()
+    {
+        string json = Path.Combine(dir, "earlier.json"), png = Path.Combine(dir, "bench.png");
+        File.WriteAllText(json, """
+            {"machine": "test box, 2 cores", "peak_gflops": 100, "roslyn_warmup_s": 2.0, "results": [
+              {"backend": "interpreted", "events": 10000, "n_theta": 1, "value_s": 0.003, "value_grad_s": 0.01, "fit_s": 0.2, "fit_calls": 20, "compile_s": 0},
+              {"backend": "interpreted", "events": 100000, "n_theta": 1, "value_s": 0.03, "value_grad_s": 0.1, "fit_s": 2, "fit_calls": 22, "compile_s": 0},
+              {"backend": "codegen-ad", "events": 10000, "n_theta": 1, "value_s": 0.002, "value_grad_s": 0.004, "fit_s": 0.1, "fit_calls": 10, "compile_s": 0.3},
+              {"backend": "codegen-ad", "events": 100000, "n_theta": 1, "value_s": 0.02, "value_grad_s": 0.04, "fit_s": 1, "fit_calls": 11, "compile_s": 0.3}]}
+            """);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        int rc = SbiFitApp.Run(["bench", "likelihood", "--from-json", json, "--plot", png], o, e);
+        Assert.True(rc == 0, e.ToString());
+        var bytes = File.ReadAllBytes(png);
+        Assert.True(bytes.AsSpan().StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "not a PNG");
+        using var bmp = SkiaSharp.SKBitmap.Decode(bytes);
+        Assert.Equal(Reporting.LikelihoodBenchmarkPlot.Width, bmp.Width);
+        Assert.Equal(Reporting.LikelihoodBenchmarkPlot.Height(1), bmp.Height);
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void FromJsonRejectsAFileWithoutResults()
+    {
+        string json = Path.Combine(dir, "bad.json");
+        File.WriteAllText(json, """{"machine": "m"}""");
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Assert.Equal(2, SbiFitApp.Run(["bench", "likelihood", "--from-json", json, "--plot", Path.Combine(dir, "x.png")], o, e));
+        Assert.Contains("not a 'sbifit bench likelihood --json' file", e.ToString());
+    }
+
+    [Fact]
     public void CodegenEmitsReadableSource()
     {
         var (o, e) = (new StringWriter(), new StringWriter());

@@ -33,6 +33,31 @@ public sealed class LogitTests(CompiledFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(Precision.Single)]
+    [InlineData(Precision.Double)]
+    public void WeightBlobsKeepTheExactWeights(Precision precision)
+    {
+        // 5-40-30-1: W0 (200) and W1 (1200 values) exceed the literal limit and are emitted as base64 blobs.
+        var net = TestNetworks.Random(Activation.ReLU, 1, seed: 21, h1: 40, h2: 30);
+        string source = NetworkCodeGenerator.Generate(net, precision);
+        Assert.Contains("static readonly T[] W0 = Blob(200, \"\"\"", source);
+        Assert.Contains("static readonly T[] W1 = Blob(1200, \"\"\"", source);
+        Assert.Contains($"starts {net.Layers[1].Weights[0].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}f", source);
+        Assert.Contains("static readonly T[] B1 = {", source);   // short arrays stay literal
+        using var code = NetworkCodeGenerator.Compile(net, precision);
+        const int events = 21;
+        var (x, _) = TestNetworks.Data(events, net.FeatureCount, seed: 8);
+        var theta = Enumerable.Range(0, events).Select(i => 0.1f * (i % 5) - 0.2f).ToArray();
+        var logits = new float[events];
+        code.Instance.Logits(x, theta, events, logits);
+        for (int i = 0; i < events; i++)
+        {
+            double reference = net.ReferenceLogit(x.AsSpan(i * 5, 5).ToArray().Select(v => (double)v).ToArray(), [theta[i]]);
+            Assert.True(Math.Abs(logits[i] - reference) <= 1e-5 * (1 + Math.Abs(reference)), $"event {i}: generated {logits[i]}, reference {reference}");
+        }
+    }
+
     [Fact]
     public void EmittedSourceIsWrittenAndCompiles()
     {

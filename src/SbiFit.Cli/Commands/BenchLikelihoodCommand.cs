@@ -5,6 +5,7 @@ using SbiFit.Cli.Bench;
 using SbiFit.Codegen.Backends;
 using SbiFit.Data;
 using SbiFit.Learning;
+using SbiFit.Reporting;
 
 namespace SbiFit.Cli.Commands;
 
@@ -20,10 +21,19 @@ internal static class BenchLikelihoodCommand
         var backends = new Option<string>("--backends") { Description = "Backends, comma-separated.", DefaultValueFactory = _ => string.Join(",", LikelihoodBackends.Names) };
         var quick = new Option<bool>("--quick") { Description = "One fit and three value repeats per cell (smoke run)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var plot = new Option<string>("--plot") { Description = "Write a PNG: seconds per value+gradient and per fit vs events for each backend (log-log), one row per n_theta." };
+        var fromJson = new Option<string>("--from-json") { Description = "Do not run: read the results of an earlier --json file (e.g. to --plot them)." };
         var command = new Command("likelihood", "Time NLL value, value+gradient and MIGRAD+HESSE fits for runtime, interpreted, codegen and codegen-ad.");
-        foreach (var o in new Option[] { events, theta, json, backends, quick, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { events, theta, json, backends, quick, threads, plot, fromJson }) command.Options.Add(o);
         command.SetSafeAction(console, parse =>
         {
+            if (parse.GetValue(fromJson) is { } earlier)
+            {
+                var (savedMachine, savedRows) = ReadJson(earlier);
+                if (parse.GetValue(plot) is { } savedPlot) WritePlot(console, savedPlot, savedMachine, savedRows);
+                else console.Out.WriteLine($"{earlier}: {savedRows.Count} results ({savedMachine}); give --plot FILE.png to plot them");
+                return 0;
+            }
             var n = ParseList(parse.GetValue(events) is { Length: > 0 } ev ? ev : ["1e4,1e5,1e6"], "--events", 100);
             var nt = ParseList([parse.GetValue(theta) ?? "1,3"], "--theta", 1);
             var which = LikelihoodBackends.ParseList(parse.GetValue(backends) ?? "");
@@ -31,15 +41,21 @@ internal static class BenchLikelihoodCommand
             int t = parse.GetValue(threads) is > 0 and var tv ? tv : Environment.ProcessorCount;
             bool q = parse.GetValue(quick);
             double peak = TrainingBenchmark.MeasurePeakGflops(t);
+            // Roslyn's one-off JIT warm-up, timed on its own so compile_s is the uncached compile of each cell's source
+            // (the CLI's fit commands overlap the warm-up with reading the data).
+            double warmUp = which.Any(b => b is LikelihoodBackend.Codegen or LikelihoodBackend.CodegenAd)
+                ? Codegen.NllCodeGenerator.WarmUp().GetAwaiter().GetResult() : 0;
             var rows = console.WithProgress("bench likelihood", p =>
                 LikelihoodBenchmark.Run(n, nt, which, peak, t, repeats: q ? 3 : 5, fitRepeats: q ? 1 : 3, progress: p));
             string machine = MedianTimer.MachineLine();
             console.Out.WriteLine(machine);
             console.Out.WriteLine($"peak {peak:F1} GFLOP/s (float32 FMA, {t} threads)");
+            if (warmUp > 0) console.Out.WriteLine($"Roslyn warm-up (first compile in the process, before the cells) {warmUp:F2} s");
             console.Out.WriteLine($"{"backend",-12} {"events",9} {"n_th",4} {"value ms",10} {"val+grad ms",11} {"fit ms",10} {"calls",6} {"compile s",9} {"%peak",6}");
             foreach (var r in rows)
                 console.Out.WriteLine($"{r.Backend,-12} {r.Events,9} {r.NTheta,4} {r.ValueSeconds * 1e3,10:F3} {r.ValueGradSeconds * 1e3,11:F3} {r.FitSeconds * 1e3,10:F1} {r.FitCalls,6} {r.CompileSeconds,9:F2} {100 * r.PeakFraction,6:F1}");
-            if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, rows);
+            if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, warmUp, rows);
+            if (parse.GetValue(plot) is { } png) WritePlot(console, png, machine, rows);
             return 0;
         });
         return command;
@@ -58,12 +74,41 @@ internal static class BenchLikelihoodCommand
         return values.Distinct().ToArray();
     }
 
-    static void WriteJson(string path, string machine, double peak, IReadOnlyList<LikelihoodBenchmarkRow> rows)
+    static void WritePlot(CliConsole console, string path, string machine, IReadOnlyList<LikelihoodBenchmarkRow> rows)
+    {
+        Plots.Save(path, LikelihoodBenchmarkPlot.Render(machine, rows));
+        console.Out.WriteLine($"plot: {path}");
+    }
+
+    /// <summary>Reads the machine line and the rows of a <c>--json</c> file.</summary>
+    internal static (string Machine, IReadOnlyList<LikelihoodBenchmarkRow> Rows) ReadJson(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            var root = doc.RootElement;
+            var rows = root.GetProperty("results").EnumerateArray().Select(r => new LikelihoodBenchmarkRow(
+                r.GetProperty("backend").GetString() ?? "", r.GetProperty("events").GetInt32(), r.GetProperty("n_theta").GetInt32(),
+                r.GetProperty("value_s").GetDouble(), r.GetProperty("value_grad_s").GetDouble(), r.GetProperty("fit_s").GetDouble(),
+                r.GetProperty("fit_calls").GetInt32(), r.GetProperty("compile_s").GetDouble(),
+                r.TryGetProperty("setup_s", out var setup) ? setup.GetDouble() : 0,
+                r.TryGetProperty("peak_fraction", out var fraction) ? fraction.GetDouble() : double.NaN)).ToArray();
+            if (rows.Length == 0) throw new CliUsageException($"--from-json {path}: the file has no results.");
+            return (root.GetProperty("machine").GetString() ?? "", rows);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new CliUsageException($"--from-json {path}: not a 'sbifit bench likelihood --json' file ({e.Message}).");
+        }
+    }
+
+    static void WriteJson(string path, string machine, double peak, double warmUp, IReadOnlyList<LikelihoodBenchmarkRow> rows)
     {
         var doc = new Dictionary<string, object>
         {
             ["machine"] = machine,
             ["peak_gflops"] = peak,
+            ["roslyn_warmup_s"] = warmUp,
             ["results"] = rows.Select(r => new Dictionary<string, object>
             {
                 ["backend"] = r.Backend, ["events"] = r.Events, ["n_theta"] = r.NTheta,

@@ -40,6 +40,9 @@ internal sealed class LikelihoodFactory
     /// <summary>Reads the files named by the options and builds the likelihood.</summary>
     public LoadedLikelihood Load(ParseResult parse)
     {
+        // The generated backends compile with Roslyn, whose first use in a process JIT-compiles the compiler: start
+        // that in the background now so it overlaps with reading the data files.
+        if (parse.GetValue(Likelihood) == "sbi" && parse.GetValue(Backend) is "codegen" or "codegen-ad") _ = Codegen.NllCodeGenerator.WarmUp();
         var data = EventTableIO.Read(parse.GetValue(Data)!);
         string? refPath = parse.GetValue(Reference);
         var reference = refPath is null ? null : EventTableIO.Read(refPath);
