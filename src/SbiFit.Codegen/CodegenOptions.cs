@@ -22,7 +22,7 @@ public enum GradientMode
     Forward,
 }
 
-/// <summary>How <see cref="CompiledNll.Hessian"/> obtains second derivatives.</summary>
+/// <summary>How <see cref="CompiledNll.Hessian(ReadOnlySpan{double}, Span{double})"/> obtains second derivatives.</summary>
 public enum HessianMethod
 {
     /// <summary>Exact forward-over-reverse AD (smooth activations: tanh, SiLU, sigmoid, identity).</summary>

@@ -52,7 +52,7 @@ public sealed class CompiledNll : IObjective
     /// <summary>Forward-over-reverse for smooth activations, differences of the AD gradient otherwise.</summary>
     public HessianMethod HessianMethod => kernels.SmoothActivations ? HessianMethod.ForwardOverReverse : HessianMethod.GradientDifferences;
     /// <summary>
-    /// Steps for <see cref="HessianMethod.GradientDifferences"/>; null selects the automatic rule (see <see cref="Hessian"/>).
+    /// Steps for <see cref="HessianMethod.GradientDifferences"/>; null selects the automatic rule (see <see cref="Hessian(ReadOnlySpan{double}, Span{double})"/>).
     /// A minimiser that knows the parameter errors σ_k may set 0.1·σ_k here.
     /// </summary>
     public double[]? HessianSteps { get; set; }
@@ -111,12 +111,17 @@ public sealed class CompiledNll : IObjective
     /// Hessian by <see cref="HessianMethod"/>. Forward over reverse: exact, H[:, k] = Mᵀ dG/dθ_k (M = W1 Vᵀ) plus the
     /// analytic penalty Hessian. Gradient differences (piecewise-linear activations, whose exact Hessian ignores the
     /// kinks): H[:, k] = (∇(θ + h_k e_k) − ∇(θ − h_k e_k)) / 2h_k, symmetrised, with h_k from <see cref="HessianSteps"/>
-    /// or the two-pass rule: a pilot pass with h_k = 0.01·max(1, |θ_k|) estimates σ_k = 1/√H_kk, then h_k = 0.1·σ_k
-    /// (the pilot step is kept where H_kk ≤ 0). A step of 0.1σ spans many kinks of an event sum, so the difference
+    /// or the two-pass rule: a pilot pass with h_k = 0.1·s_k from the caller's curvature scales s (see
+    /// <see cref="IObjective.Hessian(ReadOnlySpan{double}, Span{double}, ReadOnlySpan{double})"/>; h_k = 0.01·max(1, |θ_k|)
+    /// without them) estimates σ_k = 1/√H_kk, then a second pass with h_k = 0.1·σ_k unless every pilot step is already
+    /// within a factor 1.5 of it (the pilot step is kept where H_kk ≤ 0). A step of 0.1σ spans many kinks of an event sum, so the difference
     /// measures the curvature HESSE needs, and changes the NLL by only ~0.005 units, where the quadratic
     /// approximation holds.
     /// </summary>
-    public void Hessian(ReadOnlySpan<double> p, Span<double> hessian)
+    public void Hessian(ReadOnlySpan<double> p, Span<double> hessian) => Hessian(p, hessian, default);
+
+    /// <inheritdoc cref="Hessian(ReadOnlySpan{double}, Span{double})"/>
+    public void Hessian(ReadOnlySpan<double> p, Span<double> hessian, ReadOnlySpan<double> scales)
     {
         if (!HasHessian) throw new NotSupportedException("this CompiledNll was built without analytic derivatives (codegen backend).");
         CheckTheta(p);
@@ -126,16 +131,30 @@ public sealed class CompiledNll : IObjective
         if (HessianMethod == HessianMethod.ForwardOverReverse) ExactHessian(theta, hessian);
         else
         {
-            var steps = HessianSteps?.ToArray() ?? theta.Select(t => 0.01 * Math.Max(1, Math.Abs(t))).ToArray();
+            var steps = HessianSteps?.ToArray()
+                ?? (scales.Length == n && AllPositive(scales) ? scales.ToArray().Select(s => 0.1 * s).ToArray() : null)
+                ?? theta.Select(t => 0.01 * Math.Max(1, Math.Abs(t))).ToArray();
             if (steps.Length != n || steps.Any(h => !(h > 0))) throw new ArgumentException($"HessianSteps needs {n} positive steps.");
             DifferenceHessian(theta, steps, hessian);
             if (HessianSteps is null)
             {
-                for (int k = 0; k < n; k++) if (hessian[k * n + k] > 0) steps[k] = 0.1 / Math.Sqrt(hessian[k * n + k]);
-                DifferenceHessian(theta, steps, hessian);
+                var target = (double[])steps.Clone();
+                for (int k = 0; k < n; k++) if (hessian[k * n + k] > 0) target[k] = 0.1 / Math.Sqrt(hessian[k * n + k]);
+                // A second pass only where the pilot step is not already within a factor 1.5 of 0.1 sigma.
+                if (target.Zip(steps).Any(t => t.First > 1.5 * t.Second || t.Second > 1.5 * t.First))
+                {
+                    steps = target;
+                    DifferenceHessian(theta, steps, hessian);
+                }
             }
             LastHessianSteps = steps;
         }
+    }
+
+    static bool AllPositive(ReadOnlySpan<double> v)
+    {
+        foreach (double x in v) if (!(x > 0) || !double.IsFinite(x)) return false;
+        return true;
     }
 
     void ExactHessian(double[] theta, Span<double> hessian)

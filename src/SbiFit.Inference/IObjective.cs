@@ -12,6 +12,14 @@ public interface IObjective
     /// <summary>f(p).</summary>
     double Value(ReadOnlySpan<double> p);
 
+    /// <summary>
+    /// Absolute precision of <see cref="Value"/>: the scatter of f under changes of p too small to change its true value
+    /// (e.g. float32 rounding in a sum over events); 0 (the default) means exact up to double rounding. The minimiser
+    /// uses it as MINUIT uses SET EPS: numerical-gradient and HESSE steps large enough that it does not dominate the
+    /// differences, no line search where the expected decrease is below it, and EDM below it counts as converged.
+    /// </summary>
+    double AbsolutePrecision => 0;
+
     /// <summary>True when <see cref="ValueAndGradient"/> gives an analytic gradient.</summary>
     bool HasGradient => false;
 
@@ -19,12 +27,19 @@ public interface IObjective
     double ValueAndGradient(ReadOnlySpan<double> p, Span<double> gradient) =>
         throw new NotSupportedException("This objective has no analytic gradient.");
 
-    /// <summary>True when <see cref="Hessian"/> is available.</summary>
+    /// <summary>True when <see cref="Hessian(ReadOnlySpan{double}, Span{double})"/> is available.</summary>
     bool HasHessian => false;
 
     /// <summary>Second derivatives, row-major [Dimension, Dimension].</summary>
     void Hessian(ReadOnlySpan<double> p, Span<double> hessian) =>
         throw new NotSupportedException("This objective has no analytic Hessian.");
+
+    /// <summary>
+    /// <see cref="Hessian(ReadOnlySpan{double}, Span{double})"/> with the caller's curvature scales s_k ≈ 1/√H_kk
+    /// (external units; empty when it has none): an objective whose Hessian is by finite differences of its gradient
+    /// may size its steps from them instead of from a pilot pass. The default ignores them.
+    /// </summary>
+    void Hessian(ReadOnlySpan<double> p, Span<double> hessian, ReadOnlySpan<double> scales) => Hessian(p, hessian);
 }
 
 /// <summary>A fit parameter: name, start value, step, optional limits, fixed flag.</summary>

@@ -34,23 +34,26 @@ public sealed class BackendAgreementTests(BackendFixture fixture)
         }
     }
 
-    // The float32 numerical-gradient backends (runtime, interpreted, codegen) stop MIGRAD at an EDM noise floor of
-    // ~1e-5, i.e. a position noise of a few 1e-3 sigma: measured 2.5e-3 sigma (random3, runtime vs interpreted) and
-    // 2.8e-3 sigma (fixture, codegen-ad vs interpreted). Issue 6 asks for 1e-3 sigma; 5e-3 is what float32 allows.
+    // Issue 6: all backends give the same fitted values within 1e-3 sigma. Each backend declares the float32 rounding
+    // scatter of its NLL (SbiLikelihood.AbsolutePrecision, ~1e-5 here), so MIGRAD uses numerical-gradient steps well
+    // above it and takes full quasi-Newton steps where values cannot resolve the decrease. The fits use tolerance 1e-4
+    // (EDM goal 1e-7): a fit stops within sqrt(2 EDM) ~ 4.5e-4 sigma of its own minimum, so two fits can agree to
+    // 1e-3 sigma; the default goal (1e-4 at tolerance 0.1) allows 1.4e-2 sigma. The AD gradient of a ReLU network is
+    // local (it jumps at every kink an event crosses) while the numerical one averages over a step of ~0.1 sigma, so
+    // codegen-ad ends at a precision floor (random3: EDM 1.6e-6, valid as MINUIT's "machine accuracy limits further
+    // improvement"). Measured: up to 6.6e-4 sigma (random3, codegen-ad vs interpreted), 2.2e-4 sigma (fixture).
     [Theory]
-    [InlineData("fixture", 5e-3)]
-    [InlineData("random3", 5e-3)]
+    [InlineData("fixture", 1e-3)]
+    [InlineData("random3", 1e-3)]
     public void AllBackendsGiveTheSameFit(string name, double sigmaTolerance)
     {
         var c = Case(name);
         var fits = LikelihoodBackends.All.Select(b =>
         {
             var nll = c.Single.Build(b, c.Input);
-            var minuit = new Minuit(nll, nll.Parameters) { Tolerance = 1e-3, UseAnalyticGradient = nll.HasGradient, UseAnalyticHessian = nll.HasHessian };
+            var minuit = new Minuit(nll, nll.Parameters) { Tolerance = 1e-4, UseAnalyticGradient = nll.HasGradient, UseAnalyticHessian = nll.HasHessian };
             var fit = minuit.Migrad();
-            // EDM goal 1e-6 (tolerance 1e-3) is at the float32 noise floor of the numerical-gradient backends:
-            // accept a fit that ends within 100x of it, the positions are compared below.
-            Assert.True(fit.Edm < 1e-4 && double.IsFinite(fit.Fval), $"{b.Name()}: {fit.InvalidReason}");
+            Assert.True(fit.IsValid, $"{b.Name()}: EDM {fit.Edm:G3}, {fit.InvalidReason}");
             return (Backend: b, Fit: minuit.Hesse());
         }).ToArray();
         var reference = fits[1].Fit;

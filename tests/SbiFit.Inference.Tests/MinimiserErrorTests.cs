@@ -193,7 +193,7 @@ public class MinimiserErrorTests
         return 0.5 * (a + b);
     }
 
-    private static double[,] Invert3(double[,] a)
+    internal static double[,] Invert3(double[,] a)
     {
         double det = a[0, 0] * (a[1, 1] * a[2, 2] - a[1, 2] * a[2, 1]) - a[0, 1] * (a[1, 0] * a[2, 2] - a[1, 2] * a[2, 0])
                    + a[0, 2] * (a[1, 0] * a[2, 1] - a[1, 1] * a[2, 0]);

@@ -12,9 +12,10 @@ public sealed class SbiLikelihood : IObjective
     readonly IObjective objective;
 
     internal SbiLikelihood(LikelihoodBackend backend, IReadOnlyList<Parameter> parameters, IObjective objective,
-        CompiledNll? compiled, CompileReport? compile, double setupSeconds)
+        CompiledNll? compiled, CompileReport? compile, double setupSeconds, double absolutePrecision)
     {
         Backend = backend; Parameters = parameters.ToArray(); this.objective = objective;
+        AbsolutePrecision = absolutePrecision;
         Compiled = compiled; Compile = compile; SetupSeconds = setupSeconds;
     }
 
@@ -31,6 +32,11 @@ public sealed class SbiLikelihood : IObjective
 
     /// <inheritdoc/>
     public int Dimension => objective.Dimension;
+    /// <summary>
+    /// The rounding scatter of the NLL (see <see cref="SbiLikelihoodBuilder.RoundingNoise"/>): the learned term sums
+    /// float32 logits, so f is a noisy function of θ at this level, which the minimiser takes into account.
+    /// </summary>
+    public double AbsolutePrecision { get; }
     /// <inheritdoc/>
     public bool HasGradient => objective.HasGradient;
     /// <inheritdoc/>
@@ -41,6 +47,8 @@ public sealed class SbiLikelihood : IObjective
     public double ValueAndGradient(ReadOnlySpan<double> p, Span<double> gradient) => objective.ValueAndGradient(p, gradient);
     /// <inheritdoc/>
     public void Hessian(ReadOnlySpan<double> p, Span<double> hessian) => objective.Hessian(p, hessian);
+    /// <inheritdoc/>
+    public void Hessian(ReadOnlySpan<double> p, Span<double> hessian, ReadOnlySpan<double> scales) => objective.Hessian(p, hessian, scales);
 
     /// <summary>
     /// A MINUIT over this NLL (ErrorDef 0.5); analytic gradient and Hessian exactly when the backend has them

@@ -84,10 +84,18 @@ internal sealed class ThetaMappedObjective(CompiledNll nll, int[] thetaToParam, 
         return v;
     }
 
-    public void Hessian(ReadOnlySpan<double> p, Span<double> hessian)
+    public void Hessian(ReadOnlySpan<double> p, Span<double> hessian) => Hessian(p, hessian, default);
+
+    public void Hessian(ReadOnlySpan<double> p, Span<double> hessian, ReadOnlySpan<double> scales)
     {
         int n = theta.Length;
-        nll.Hessian(Theta(p), thetaHessian);
+        double[] thetaScales = [];
+        if (scales.Length == parameters)
+        {
+            thetaScales = new double[n];
+            for (int t = 0; t < n; t++) thetaScales[t] = thetaToParam[t] < 0 ? 0 : scales[thetaToParam[t]];
+        }
+        nll.Hessian(Theta(p), thetaHessian, thetaScales);
         hessian[..(parameters * parameters)].Clear();
         for (int t = 0; t < n; t++)
             for (int s = 0; s < n; s++)

@@ -2,7 +2,8 @@ namespace SbiFit.Inference.Minimisation;
 
 /// <summary>
 /// Minuit2's gradients: InitialGradientCalculator (from the user steps) and Numerical2PDerivative (two-point central
-/// differences whose step is adapted to the second derivative, cycling until step and gradient settle).
+/// differences whose step is adapted to the second derivative, cycling until step and gradient settle). The smallest
+/// f difference a step aims at is MINUIT's 8·eps2·(|f| + up), or a multiple of the objective's declared precision.
 /// </summary>
 internal static class GradientCalculator
 {
@@ -49,7 +50,7 @@ internal static class GradientCalculator
         var gstep = (double[])previous.Step.Clone();
         var xx = (double[])x.Clone();
         double eps = Precision.Eps, eps2 = Precision.Eps2;
-        double dfmin = 8.0 * eps2 * (Math.Abs(fval) + fcn.Up);
+        double dfmin = Math.Max(8.0 * eps2 * (Math.Abs(fval) + fcn.Up), Precision.GradientNoiseMultiple * fcn.Noise);
         double vrysml = 8.0 * eps * eps;
         for (int i = 0; i < n; i++)
         {

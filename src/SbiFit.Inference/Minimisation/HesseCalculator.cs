@@ -2,7 +2,8 @@ namespace SbiFit.Inference.Minimisation;
 
 /// <summary>
 /// Minuit2's MnHesse: diagonal second derivatives with iteratively refined steps (aiming at a fixed sagitta), forward
-/// differences for the off-diagonals, MnPosDef, inversion. Uses the analytic Hessian when the objective has one.
+/// differences for the off-diagonals, MnPosDef, inversion. Uses the analytic Hessian when the objective has one. With a
+/// declared precision δ of f the aimed sagitta is at least <see cref="Precision.HesseNoiseMultiple"/>·δ.
 /// </summary>
 internal static class HesseCalculator
 {
@@ -18,7 +19,8 @@ internal static class HesseCalculator
             : GradientCalculator.Numerical(fcn, x, amin, GradientCalculator.Initial(fcn, x), s.GradCycles, s.GradStepTol, s.GradTol);
 
         double eps2 = Precision.Eps2;
-        double aimsag = Math.Sqrt(eps2) * (Math.Abs(amin) + fcn.Up);
+        double aimsag = Math.Max(Math.Sqrt(eps2) * (Math.Abs(amin) + fcn.Up), Precision.HesseNoiseMultiple * fcn.Noise);
+        double minsag = Math.Max(eps2, 4 * fcn.Noise); // a sagitta within the noise is no evidence of curvature
         var g2 = (double[])seedGradient.G2.Clone();
         var gst = (double[])seedGradient.Step.Clone();
         var grd = (double[])seedGradient.G.Clone();
@@ -41,7 +43,7 @@ internal static class HesseCalculator
                     x[i] = xtf - d; fs2 = fcn.Value(x);
                     x[i] = xtf;
                     sag = 0.5 * (fs1 + fs2 - 2.0 * amin);
-                    if (sag > eps2) { found = true; break; }
+                    if (sag > minsag) { found = true; break; }
                     if (fcn.Map.HasLimits(i))
                     {
                         if (d > 0.5) break;
@@ -91,7 +93,7 @@ internal static class HesseCalculator
         var gradient = fcn.UseGradient
             ? GradientCalculator.Compute(fcn, x, amin, seed, s)
             : GradientCalculator.Numerical(fcn, x, amin, seed, s.GradCycles, s.GradStepTol, s.GradTol);
-        var h = fcn.InternalHessian(x, gradient.G);
+        var h = fcn.InternalHessian(x, gradient.G, seed.G2);
         var g2 = new double[fcn.N];
         for (int i = 0; i < g2.Length; i++) g2[i] = h[i, i];
         return Finish(fcn, x, amin, gradient with { G2 = g2 }, h);

@@ -16,6 +16,8 @@ internal sealed class InternalFunction
         Up = up;
         UseGradient = useGradient && objective.HasGradient;
         UseHessian = useHessian && objective.HasHessian;
+        double noise = objective.AbsolutePrecision;
+        Noise = double.IsFinite(noise) && noise > 0 ? noise : 0;
         _external = new double[map.ExternalCount];
         _externalGradient = new double[map.ExternalCount];
     }
@@ -26,6 +28,10 @@ internal sealed class InternalFunction
     public bool UseGradient { get; }
     public bool UseHessian { get; }
     public int N => Map.InternalCount;
+
+    /// <summary>The objective's declared absolute precision of f (0: exact to double rounding).</summary>
+    public double Noise { get; }
+
     public int ValueCalls { get; private set; }
     public int GradientCalls { get; private set; }
 
@@ -50,14 +56,28 @@ internal sealed class InternalFunction
 
     /// <summary>
     /// Analytic Hessian in internal coordinates: J H J + diag(g_ext * d^2ext/du^2). <paramref name="internalGradient"/>
-    /// supplies g_ext through g_int / J where no analytic gradient exists.
+    /// supplies g_ext through g_int / J where no analytic gradient exists; <paramref name="internalG2"/> (the previous
+    /// second derivatives, when known) gives the objective curvature scales for a difference Hessian.
     /// </summary>
-    public double[,] InternalHessian(ReadOnlySpan<double> x, ReadOnlySpan<double> internalGradient)
+    public double[,] InternalHessian(ReadOnlySpan<double> x, ReadOnlySpan<double> internalGradient, ReadOnlySpan<double> internalG2 = default)
     {
         int n = N, m = Map.ExternalCount;
         Map.ToExternal(x, _external);
         var full = new double[m * m];
-        Objective.Hessian(_external, full);
+        // Curvature scales 1/√H_kk in external units from the previous internal second derivatives, where all known.
+        double[] scales = [];
+        if (internalG2.Length == n && n > 0)
+        {
+            scales = new double[m];
+            for (int i = 0; i < n; i++)
+            {
+                double s = Math.Abs(Map.Jacobian(i, x[i])) / Math.Sqrt(internalG2[i]);
+                if (!(s > 0) || !double.IsFinite(s)) { scales = []; break; }
+                scales[Map.Free[i]] = s;
+            }
+            if (scales.Length == m && Map.Free.Length < m) scales = []; // fixed parameters: no scale for them
+        }
+        Objective.Hessian(_external, full, scales);
         var h = new double[n, n];
         for (int i = 0; i < n; i++)
         {

@@ -13,6 +13,7 @@ public sealed class Minuit
     private Parameter[] _parameters;
     private MinimumState? _state;
     private int _nfcn, _ngrad;
+    private bool _stateIsHesseAtMinimum;
     private readonly List<string> _migradFailures = [];
 
     /// <summary>Validates the parameters (ArgumentException naming the offending one) against the objective.</summary>
@@ -61,6 +62,7 @@ public sealed class Minuit
         var clock = Stopwatch.StartNew();
         var run = RunMigrad(_parameters, Tolerance);
         _state = run.Outcome.State;
+        _stateIsHesseAtMinimum = _state is { FromHesse: true, HesseFailed: false };
         _nfcn += run.Function.ValueCalls;
         _ngrad += run.Function.GradientCalls;
         _migradFailures.Clear();
@@ -73,18 +75,28 @@ public sealed class Minuit
         return Result;
     }
 
-    /// <summary>Computes the full second-derivative matrix at the current values (after MIGRAD when one was run).</summary>
+    /// <summary>
+    /// Computes the full second-derivative matrix at the current values (after MIGRAD when one was run). When the last
+    /// MIGRAD ended on a full HESSE at its minimum (strategy 2, or strategy 1's verification of a poor covariance
+    /// estimate, or an analytic Hessian), that matrix is returned without recomputing the same derivatives.
+    /// </summary>
     public FitResult Hesse()
     {
         var clock = Stopwatch.StartNew();
         var map = new ParameterMap(_parameters);
-        var fcn = NewFunction(map);
-        var x = map.ToInternal(_parameters.Select(p => p.Value).ToArray());
-        var previous = _state is { } s && s.X.Length == x.Length ? s.Gradient : null;
-        var st = HesseCalculator.Compute(fcn, x, Minimisation.Strategy.Of(Strategy), CallLimit(map.InternalCount), previous);
+        MinimumState st;
+        if (_stateIsHesseAtMinimum && _state is { } atMinimum) st = atMinimum;
+        else
+        {
+            var fcn = NewFunction(map);
+            var x = map.ToInternal(_parameters.Select(p => p.Value).ToArray());
+            var previous = _state is { } s && s.X.Length == x.Length ? s.Gradient : null;
+            st = HesseCalculator.Compute(fcn, x, Minimisation.Strategy.Of(Strategy), CallLimit(map.InternalCount), previous);
+            _nfcn += fcn.ValueCalls;
+            _ngrad += fcn.GradientCalls;
+        }
         _state = st;
-        _nfcn += fcn.ValueCalls;
-        _ngrad += fcn.GradientCalls;
+        _stateIsHesseAtMinimum = false;
         var reasons = new List<string>();
         if (Result is null) reasons.Add("MIGRAD has not been run");
         reasons.AddRange(_migradFailures);

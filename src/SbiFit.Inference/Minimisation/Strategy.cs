@@ -18,4 +18,19 @@ internal static class Precision
 {
     public static readonly double Eps = 8.0 * Math.Pow(2, -53);
     public static readonly double Eps2 = 2.0 * Math.Sqrt(Eps);
+
+    /// <summary>
+    /// Numerical-gradient steps change f by at least this multiple of the objective's declared precision δ: the central
+    /// difference then carries a gradient error δ/h that adds at most ~δ/256 to the EDM.
+    /// </summary>
+    public const double GradientNoiseMultiple = 64;
+
+    /// <summary>HESSE's sagitta is at least this multiple of δ: the second derivatives carry a relative error below 1%.</summary>
+    public const double HesseNoiseMultiple = 256;
+
+    /// <summary>
+    /// Below this multiple of δ an expected decrease cannot be seen in function values: MIGRAD takes the full
+    /// quasi-Newton step without a line search, and an EDM it cannot lower further counts as converged.
+    /// </summary>
+    public const double LineSearchNoiseMultiple = 4;
 }

@@ -7,6 +7,10 @@ internal sealed record MigradOutcome(MinimumState State, bool CallLimit, bool Ab
 /// Minuit2's VariableMetricBuilder: seed (numerical gradient, diagonal inverse Hessian from g2), quasi-Newton steps
 /// with MnLineSearch, Davidon inverse-Hessian updates, EDM = g^T V g / 2 convergence, and a full HESSE to verify
 /// (strategy 2, strategy 1 with a poor covariance estimate, or a failed convergence) followed by more iterations.
+/// For an objective with a declared precision δ of f (<see cref="IObjective.AbsolutePrecision"/>), a step whose
+/// expected decrease is below 4δ is taken in full without a line search (values cannot resolve it; the gradient can),
+/// and when such a step no longer lowers the EDM the minimum counts as converged at the precision floor, as MINUIT
+/// treats "machine accuracy limits further improvement".
 /// </summary>
 internal static class VariableMetric
 {
@@ -22,7 +26,8 @@ internal static class VariableMetric
         double edm = st.Edm;
         for (int pass = 0; pass < MaxPasses; pass++)
         {
-            (st, edm, failure, aboveMaxEdm) = Iterate(fcn, st, s, edmGoal, maxCalls);
+            bool floor;
+            (st, edm, failure, aboveMaxEdm, floor) = Iterate(fcn, st, s, edmGoal, maxCalls);
             if (failure is not null || fcn.Calls >= maxCalls) break;
             bool verify = s.Level == 2 || (s.Level == 1 && st.Dcovar > 0.05) || aboveMaxEdm;
             if (!verify) break;
@@ -30,8 +35,11 @@ internal static class VariableMetric
             if (hesse.HesseFailed) { st = st with { HesseFailed = true, FailureReason = hesse.FailureReason }; break; }
             st = hesse with { Fval = st.Fval };
             edm = st.Edm;
-            aboveMaxEdm = edm > 10 * edmGoal;
-            double machineLimit = Math.Abs(Precision.Eps2 * st.Fval);
+            // MINUIT's "machine accuracy limits further improvement", and its analogue for a declared precision of f:
+            // after a precision floor, an EDM below 4δ is as converged as the function allows.
+            double noiseLimit = floor ? Precision.LineSearchNoiseMultiple * fcn.Noise : 0;
+            aboveMaxEdm = edm > 10 * edmGoal && edm >= noiseLimit;
+            double machineLimit = Math.Max(Math.Abs(Precision.Eps2 * st.Fval), noiseLimit);
             if (!(edm > edmGoal && edm >= machineLimit)) break;
         }
         bool callLimit = fcn.Calls >= maxCalls && edm > edmGoal;
@@ -65,10 +73,12 @@ internal static class VariableMetric
         return seed;
     }
 
-    private static (MinimumState State, double Edm, string? Failure, bool AboveMaxEdm) Iterate(
+    private static (MinimumState State, double Edm, string? Failure, bool AboveMaxEdm, bool Floor) Iterate(
         InternalFunction fcn, MinimumState st, Strategy s, double edmGoal, int maxCalls)
     {
         double edm = st.Edm;
+        double noiseDecrease = Precision.LineSearchNoiseMultiple * fcn.Noise;
+        bool floor = false;
         do
         {
             var step = SymmetricMatrix.Multiply(st.V, st.Gradient.G);
@@ -80,30 +90,50 @@ internal static class VariableMetric
                 step = SymmetricMatrix.Multiply(st.V, st.Gradient.G);
                 for (int i = 0; i < step.Length; i++) step[i] = -step[i];
                 gdel = SymmetricMatrix.Dot(step, st.Gradient.G);
-                if (gdel > 0) return (st, edm, "no downhill direction (covariance not positive definite)", false);
+                if (gdel > 0) return (st, edm, "no downhill direction (covariance not positive definite)", false, false);
             }
-            var (lambda, fnew) = LineSearch.Search(fcn, st.X, st.Fval, step, gdel);
-            if (double.IsNegativeInfinity(fnew) || double.IsNaN(fnew))
-                return (st, edm, "function value diverged to -infinity (unbounded below?)", false);
-            if (Math.Abs(fnew - st.Fval) <= Math.Abs(st.Fval) * Precision.Eps) break; // no improvement
             var x = new double[step.Length];
-            for (int i = 0; i < x.Length; i++) x[i] = st.X[i] + lambda * step[i];
+            for (int i = 0; i < x.Length; i++) x[i] = st.X[i] + step[i];
+            double lambda = 1, fnew = double.NaN;
+            // The expected decrease -gdel/2 is below the precision of f: function values cannot place the minimum along
+            // the step, so take the full quasi-Newton step (unless f rises by clearly more than the noise).
+            bool belowNoise = -0.5 * gdel < noiseDecrease;
+            if (belowNoise)
+            {
+                fnew = fcn.Value(x);
+                if (!(fnew <= st.Fval + 2 * noiseDecrease)) belowNoise = false;
+            }
+            if (!belowNoise)
+            {
+                (lambda, fnew) = LineSearch.Search(fcn, st.X, st.Fval, step, gdel);
+                if (double.IsNegativeInfinity(fnew) || double.IsNaN(fnew))
+                    return (st, edm, "function value diverged to -infinity (unbounded below?)", false, false);
+                if (Math.Abs(fnew - st.Fval) <= Math.Abs(st.Fval) * Precision.Eps) break; // no improvement
+                for (int i = 0; i < x.Length; i++) x[i] = st.X[i] + lambda * step[i];
+            }
             var g = GradientCalculator.Compute(fcn, x, fnew, st.Gradient, s);
             edm = MinimumState.EstimateEdm(g, st.V);
-            if (double.IsNaN(edm)) return (st, edm, "EDM is NaN (gradient not finite)", false);
+            if (double.IsNaN(edm)) return (st, edm, "EDM is NaN (gradient not finite)", false, false);
+            if (belowNoise && !(edm < st.Edm))
+            {
+                // The gradient no longer improves within the precision of f: as far as it can resolve, this is the minimum.
+                edm = st.Edm;
+                floor = true;
+                break;
+            }
             if (edm < 0)
             {
                 st = WithPositiveDefiniteV(st);
                 edm = MinimumState.EstimateEdm(g, st.V);
-                if (edm < 0) return (st, edm, "EDM negative (covariance not positive definite)", false);
+                if (edm < 0) return (st, edm, "EDM negative (covariance not positive definite)", false, false);
             }
             var (v, dcovar) = DavidonUpdate(st, x, g);
             st = new MinimumState(x, fnew, g, v, edm, dcovar);
             edm *= 1.0 + 3.0 * dcovar;
         } while (edm > edmGoal && fcn.Calls < maxCalls);
 
-        bool above = edm > edmGoal && edm >= Math.Abs(Precision.Eps2 * st.Fval) && edm >= 10 * edmGoal;
-        return (st, edm, null, above);
+        bool above = !floor && edm > edmGoal && edm >= Math.Abs(Precision.Eps2 * st.Fval) && edm >= 10 * edmGoal;
+        return (st, edm, null, above, floor);
     }
 
     private static MinimumState WithPositiveDefiniteV(MinimumState st)
