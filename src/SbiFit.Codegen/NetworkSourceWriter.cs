@@ -24,7 +24,7 @@ internal sealed class NetworkSourceWriter(TheoryAwareNetwork net, Precision prec
 // theta [{{string.Join(", ", net.ThetaNames)}}], precision {{KernelEmitter.TypeName(precision)}}.
 // logit(x, θ) = f(z + θ·V), z = ((x − mean)/std, 0 × n_latent); f = dense layers below.
 // </auto-generated>
-#nullable enable
+#nullable enable annotations
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;

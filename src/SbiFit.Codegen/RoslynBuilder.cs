@@ -93,12 +93,17 @@ internal static class RoslynBuilder
         return new CompiledCode<TI>(instance, context, report, source);
     }
 
+    /// <summary>
+    /// Release IL, no PDB or XML docs. Nullable annotations only (the generated source says <c>#nullable enable
+    /// annotations</c>): the nullable flow analysis would only produce warnings nobody reads, and skipping it makes
+    /// both the first (JIT-bound) and later compiles ~15 % faster (docs/benchmarks.md, "Compile time").
+    /// </summary>
     static byte[] Compile(string source, string assemblyName)
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
         var compilation = CSharpCompilation.Create(assemblyName, [tree], References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
-                allowUnsafe: true, deterministic: true, nullableContextOptions: NullableContextOptions.Enable));
+                allowUnsafe: true, deterministic: true, nullableContextOptions: NullableContextOptions.Annotations));
         using var ms = new MemoryStream();
         var result = compilation.Emit(ms);
         if (!result.Success)

@@ -108,7 +108,7 @@ public static class LikelihoodBenchmarkPlot
         plot.Grid.MinorLineColor = Colors.Black.WithOpacity(.05);
         plot.Grid.MinorLineWidth = 1;
         plot.Axes.Margins(0.08, 0.12);
-        if (plot.GetPlottables().Any()) plot.ShowLegend(Alignment.LowerRight);
+        if (plot.GetPlottables().Any()) plot.ShowLegend(Edge.Right);
         return plot;
     }
 

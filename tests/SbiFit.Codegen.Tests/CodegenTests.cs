@@ -91,6 +91,14 @@ public sealed class LogitTests(CompiledFixture fixture)
 public sealed class CacheTests
 {
     [Fact]
+    public async Task WarmUpRunsOncePerProcess()
+    {
+        var first = NllCodeGenerator.WarmUp();
+        Assert.Same(first, NllCodeGenerator.WarmUp());
+        Assert.True(await first > 0);   // it compiled (a generation or compile error would fault the task)
+    }
+
+    [Fact]
     public void SecondBuildLoadsFromDiskCache()
     {
         var net = TestNetworks.Random(Activation.Tanh, 1, seed: 99);
