@@ -18,6 +18,10 @@ public sealed class CompiledNll : IObjective
     readonly int chunks, width;
     readonly ParallelOptions parallel;
     readonly GradientMode gradientMode;
+    readonly double[] weights;
+    readonly int events;
+    Linearisation? lin;
+    double debt;
 
     /// <summary>
     /// Binds <paramref name="x"/> (raw features [events, n_x] row-major) and <paramref name="w"/> to the kernels and
@@ -25,7 +29,7 @@ public sealed class CompiledNll : IObjective
     /// <c>codegen</c> backend (the minimiser differentiates numerically); true gives <c>codegen-ad</c>.
     /// </summary>
     public CompiledNll(INllKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<double> w, bool analyticGradient = true,
-        GradientMode gradientMode = GradientMode.Auto, int maxThreads = 0)
+        GradientMode gradientMode = GradientMode.Auto, int maxThreads = 0, bool linearise = true)
     {
         this.kernels = kernels;
         int nx = kernels.FeatureNames.Count;
@@ -37,7 +41,32 @@ public sealed class CompiledNll : IObjective
         HasGradient = analyticGradient;
         this.gradientMode = new NllOptions { GradientMode = gradientMode }.ResolveGradientMode(Dimension);
         ForEachChunk((b0, b1, _) => data.PrepareReference(b0, b1));
+        events = x.Length / nx;
+        weights = w.ToArray();
+        Linearising = linearise && kernels.PiecewiseLinear && Dimension > 0;
     }
+
+    /// <summary>
+    /// True when the exact linearisation cache is in use (requested and the network is piecewise linear): see
+    /// docs/likelihood.md. Events whose certified radius exceeds ‖θ − θ0‖_∞ contribute their exact affine
+    /// extrapolation from the reference point θ0; only the others go through the network.
+    /// </summary>
+    public bool Linearising { get; }
+    /// <summary>
+    /// Re-linearise only at points where more than this fraction of the events would need the full network, and only
+    /// once the network work spent on unsafe events since the last linearisation has reached the cost of one.
+    /// </summary>
+    public const double RelineariseFraction = 0.3;
+    /// <summary>θ0 of the current linearisation (null before the first call).</summary>
+    public IReadOnlyList<double>? ReferencePoint => lin?.Theta0;
+    /// <summary>Number of (re-)linearisations so far.</summary>
+    public int Linearisations { get; private set; }
+    /// <summary>Events (padding included, whole blocks) evaluated through the full network by the last call; all of them without linearisation.</summary>
+    public long LastFullEvents { get; private set; }
+    /// <summary>Fraction of the events the last call evaluated through the full network (above 1 on a call that re-linearised: the linearisation pass counts as all events).</summary>
+    public double LastFullFraction => (double)LastFullEvents / (data.Blocks * (long)kernels.BlockEvents);
+    /// <summary>Events evaluated through the full network over all calls (counting each linearisation as all events).</summary>
+    public long TotalFullEvents { get; private set; }
 
     /// <inheritdoc/>
     public int Dimension => kernels.ThetaNames.Count;
@@ -76,9 +105,17 @@ public sealed class CompiledNll : IObjective
     {
         CheckTheta(p);
         var theta = p.ToArray();
+        if (Linearising) return LinearisedValue(theta, default) + kernels.Penalty(theta, data.SumOfWeights, default, default);
         var parts = new double[chunks];
         ForEachChunk((b0, b1, c) => parts[c] = data.Value(b0, b1, theta));
+        Count(data.Blocks);
         return Sum(parts) + kernels.Penalty(theta, data.SumOfWeights, default, default);
+    }
+
+    void Count(int blocks)
+    {
+        LastFullEvents = blocks * (long)kernels.BlockEvents;
+        TotalFullEvents += LastFullEvents;
     }
 
     /// <inheritdoc/>
@@ -88,23 +125,176 @@ public sealed class CompiledNll : IObjective
         CheckTheta(p);
         if (gradient.Length != Dimension) throw new ArgumentException($"gradient has {gradient.Length} entries, expected {Dimension}.");
         var theta = p.ToArray();
-        var parts = new double[chunks];
-        int n = Dimension;
+        double learned = Linearising ? LinearisedValue(theta, gradient) : FullValueGradient(data, 0, theta, gradient);
+        return learned + kernels.Penalty(theta, data.SumOfWeights, gradient, default);
+    }
+
+    /// <summary>Learned term and its θ-gradient (written into <paramref name="gradient"/>) over blocks [firstBlock, Blocks) of <paramref name="d"/>.</summary>
+    double FullValueGradient(INllData d, int firstBlock, double[] theta, Span<double> gradient)
+    {
+        int n = Dimension, count = (d.Blocks - firstBlock + BlocksPerChunk - 1) / BlocksPerChunk;
+        var parts = new double[count];
         if (gradientMode == GradientMode.Forward)
         {
-            var grads = new double[chunks * n];
-            ForEachChunk((b0, b1, c) => parts[c] = data.ValueGradientForward(b0, b1, theta, grads.AsSpan(c * n, n)));
+            var grads = new double[count * n];
+            ForEachChunk(d, firstBlock, (b0, b1, c) => parts[c] = d.ValueGradientForward(b0, b1, theta, grads.AsSpan(c * n, n)));
             SumColumns(grads, n, gradient);
         }
         else
         {
-            var first = new double[chunks * width];
-            ForEachChunk((b0, b1, c) => parts[c] = data.ValueGradientReverse(b0, b1, theta, first.AsSpan(c * width, width)));
+            var first = new double[count * width];
+            ForEachChunk(d, firstBlock, (b0, b1, c) => parts[c] = d.ValueGradientReverse(b0, b1, theta, first.AsSpan(c * width, width)));
             var g = new double[width];
             SumColumns(first, width, g);
             kernels.ProjectToTheta(g, gradient);
         }
-        return Sum(parts) + kernels.Penalty(theta, data.SumOfWeights, gradient, default);
+        Count(d.Blocks - firstBlock);
+        return Sum(parts);
+    }
+
+    /// <summary>Fixed chunks of <see cref="BlocksPerChunk"/> blocks from <paramref name="firstBlock"/> to the end of <paramref name="d"/>.</summary>
+    void ForEachChunk(INllData d, int firstBlock, Action<int, int, int> body)
+    {
+        int count = (d.Blocks - firstBlock + BlocksPerChunk - 1) / BlocksPerChunk;
+        void Run(int c) => body(firstBlock + c * BlocksPerChunk, Math.Min(d.Blocks, firstBlock + (c + 1) * BlocksPerChunk), c);
+        if (parallel.MaxDegreeOfParallelism == 1 || count <= 1) for (int c = 0; c < count; c++) Run(c);
+        else Parallel.For(0, count, parallel, Run);
+    }
+
+    /// <summary>
+    /// The linearisation at θ0: the events sorted by certified radius (descending, in buckets), the permuted dataset,
+    /// and per-block prefix sums of w·(logit(θ0) − logit(0)) and w·∂logit/∂θ in that order.
+    /// </summary>
+    sealed class Linearisation
+    {
+        public required double[] Theta0;
+        public required INllData Sorted;
+        /// <summary>Per bucket (descending radius): number of events in this and all larger-radius buckets.</summary>
+        public required int[] SafeCount;
+        /// <summary>Per bucket: a lower bound on the radius of its events.</summary>
+        public required double[] Edge;
+        /// <summary>[blocks + 1]: Σ w·difference over the first b blocks of the sorted order.</summary>
+        public required double[] PrefixValue;
+        /// <summary>[(blocks + 1)·n_θ]: Σ w·tangent over the first b blocks.</summary>
+        public required double[] PrefixTangent;
+    }
+
+    /// <summary>Radius buckets per octave, and the octave range below which a radius counts as zero.</summary>
+    const int BucketsPerOctave = 16, Octaves = 64;
+    /// <summary>Radii are shrunk by this factor before bucketing (a margin for the rounding of s and its tangents).</summary>
+    const double RadiusSafety = 0.99;
+
+    /// <summary>Bucket of a radius: 0 for (near) zero, 1 + BucketsPerOctave·(log2 r + Octaves) up to the top one for +∞.</summary>
+    static int Bucket(double r, int buckets)
+    {
+        if (double.IsPositiveInfinity(r) || double.IsNaN(r)) return buckets - 1;
+        r *= RadiusSafety;
+        if (!(r > 0)) return 0;
+        double l = Math.Log2(r);
+        if (l < -Octaves) return 0;
+        if (l >= Octaves) return buckets - 2;
+        return 1 + (int)Math.Floor((l + Octaves) * BucketsPerOctave);
+    }
+
+    void Relinearise(double[] theta)
+    {
+        int n = Dimension, be = kernels.BlockEvents, padded = data.Blocks * be;
+        var diff = new double[padded]; var tan = new double[padded * n]; var rad = new double[padded];
+        ForEachChunk((b0, b1, _) => data.Linearise(b0, b1, theta, diff.AsSpan(b0 * be, (b1 - b0) * be),
+            tan.AsSpan(b0 * be * n, (b1 - b0) * be * n), rad.AsSpan(b0 * be, (b1 - b0) * be)));
+        Linearisations++;
+        TotalFullEvents += padded; LastFullEvents = padded;
+        // Counting sort by bucket, descending radius, stable (deterministic).
+        int buckets = 2 * Octaves * BucketsPerOctave + 2;
+        var key = new int[events]; var counts = new int[buckets];
+        for (int e = 0; e < events; e++) counts[key[e] = Bucket(rad[e], buckets)]++;
+        var start = new int[buckets]; var safe = new int[buckets]; var edge = new double[buckets];
+        int acc = 0;
+        for (int b = buckets - 1; b >= 0; b--)
+        {
+            start[b] = acc; acc += counts[b]; safe[b] = acc;
+            // Lower bound of the bucket's (shrunk) radii, one bucket lower still to absorb the rounding of log2/floor.
+            edge[b] = b == buckets - 1 ? double.MaxValue : b == 0 ? 0 : Math.Pow(2, (b - 2) / (double)BucketsPerOctave - Octaves);
+        }
+        var order = new int[events];
+        for (int e = 0; e < events; e++) order[start[key[e]]++] = e;
+        var sorted = data.Permute(order);
+        var pv = new double[data.Blocks + 1]; var pt = new double[(data.Blocks + 1) * n];
+        double v = 0; var t = new double[n];
+        for (int b = 0; b < data.Blocks; b++)
+        {
+            for (int p = b * be; p < Math.Min(events, (b + 1) * be); p++)
+            {
+                int e = order[p]; double w = weights[e];
+                v += w * diff[e];
+                for (int k = 0; k < n; k++) t[k] += w * tan[e * n + k];
+            }
+            pv[b + 1] = v; t.CopyTo(pt, (b + 1) * n);
+        }
+        lin = new Linearisation { Theta0 = (double[])theta.Clone(), Sorted = sorted, SafeCount = safe, Edge = edge, PrefixValue = pv, PrefixTangent = pt };
+    }
+
+    /// <summary>Blocks of the sorted order whose events are all certified safe at <paramref name="theta"/>.</summary>
+    int SafeBlocks(Linearisation l, double[] theta)
+    {
+        double d = 0;
+        for (int k = 0; k < theta.Length; k++) d = Math.Max(d, Math.Abs(theta[k] - l.Theta0[k]));
+        int safe = 0;   // events in buckets whose radius bound exceeds d (edges decrease with the bucket index from the top)
+        for (int b = l.Edge.Length - 1; b >= 0 && l.Edge[b] > d; b--) safe = l.SafeCount[b];
+        return safe / kernels.BlockEvents;
+    }
+
+    /// <summary>
+    /// Learned term (and its gradient, when <paramref name="gradient"/> is not empty) through the linearisation: the
+    /// certified-safe blocks from the prefix sums, the others through the network; re-linearises at θ first when more
+    /// than <see cref="RelineariseFraction"/> of the blocks would need the network.
+    /// </summary>
+    double LinearisedValue(double[] theta, Span<double> gradient)
+    {
+        int safeBlocks = lin is null ? 0 : SafeBlocks(lin, theta);
+        // codegen-ad re-linearises only on gradient calls (the points MIGRAD keeps); a far value-only call (a line
+        // search probe) just evaluates its unsafe blocks, which never costs more than a plain evaluation.
+        // Ski rental: the network work spent on unsafe blocks since the last linearisation (in full-pass units) must
+        // reach the cost of a linearisation (1 + n_θ passes plus the sort) before another one is bought; in MIGRAD's
+        // long moves each point is visited once, so re-linearising at every far point would cost more than it saves.
+        bool mayRelinearise = !gradient.IsEmpty || !HasGradient;
+        double unsafeFraction = (data.Blocks - safeBlocks) / (double)data.Blocks;
+        int n = Dimension;
+        double callPasses = gradient.IsEmpty ? 1 : gradientMode == GradientMode.Forward ? 1 + n : 2;
+        debt += unsafeFraction * callPasses;
+        if (lin is null || (mayRelinearise && unsafeFraction > RelineariseFraction && debt >= 2 + n))
+        {
+            long before = TotalFullEvents;
+            Relinearise(theta);
+            debt = 0;
+            safeBlocks = SafeBlocks(lin!, theta);
+            double value = FullPart(lin!, safeBlocks, theta, gradient);
+            LastFullEvents = TotalFullEvents - before;   // the linearisation pass plus the unsafe blocks
+            return value;
+        }
+        return FullPart(lin, safeBlocks, theta, gradient);
+    }
+
+    double FullPart(Linearisation l, int safeBlocks, double[] theta, Span<double> gradient)
+    {
+        int n = Dimension;
+        double linear = l.PrefixValue[safeBlocks];
+        for (int k = 0; k < n; k++) linear += l.PrefixTangent[safeBlocks * n + k] * (theta[k] - l.Theta0[k]);
+        double full;
+        if (gradient.IsEmpty)
+        {
+            int count = (l.Sorted.Blocks - safeBlocks + BlocksPerChunk - 1) / BlocksPerChunk;
+            var parts = new double[count];
+            ForEachChunk(l.Sorted, safeBlocks, (b0, b1, c) => parts[c] = l.Sorted.Value(b0, b1, theta));
+            Count(l.Sorted.Blocks - safeBlocks);
+            full = Sum(parts);
+        }
+        else
+        {
+            full = FullValueGradient(l.Sorted, safeBlocks, theta, gradient);
+            for (int k = 0; k < n; k++) gradient[k] -= l.PrefixTangent[safeBlocks * n + k];
+        }
+        return full - linear;
     }
 
     /// <summary>

@@ -22,6 +22,11 @@ public interface INllKernels : ICompiledNetwork
     /// <summary>True when every activation is smooth (forward-over-reverse Hessian is exact).</summary>
     bool SmoothActivations { get; }
     /// <summary>
+    /// True when every hidden activation is ReLU, LeakyReLU or identity and the logit layer is linear: the logit is
+    /// then piecewise affine in θ, which <see cref="CompiledNll"/>'s linearisation cache exploits.
+    /// </summary>
+    bool PiecewiseLinear { get; }
+    /// <summary>
     /// Binds a dataset: raw features <paramref name="x"/> [events, n_x] row-major and weights <paramref name="w"/>.
     /// Caches the standardised inputs z (the first-layer pre-activations u = W1 z + b1 when the first layer is no
     /// wider than n_x); call <see cref="INllData.PrepareReference"/> on every
@@ -61,4 +66,13 @@ public interface INllData
     /// [n_θ, first-layer width]; project each column with <see cref="INllKernels.ProjectToTheta"/>.
     /// </summary>
     void HessianColumns(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> firstLayerColumns);
+    /// <summary>
+    /// Linearisation at <paramref name="theta"/> for the events of blocks [firstBlock, endBlock) (event e of the range
+    /// at index e, padding included): <paramref name="difference"/>[e] = logit_e(θ) − logit_e(0),
+    /// <paramref name="tangent"/>[e·n_θ + k] = ∂logit_e/∂θ_k, and <paramref name="radius"/>[e] = min over kinked hidden
+    /// units j of |s_j| / Σ_k |∂s_j/∂θ_k| (+∞ when no unit moves): no unit changes sign while ‖θ' − θ‖_∞ is below it.
+    /// </summary>
+    void Linearise(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference, Span<double> tangent, Span<double> radius);
+    /// <summary>A copy of this dataset with its events in the order <paramref name="order"/> (a permutation of 0..events−1), logit(x, 0) included.</summary>
+    INllData Permute(ReadOnlySpan<int> order);
 }

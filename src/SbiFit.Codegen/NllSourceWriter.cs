@@ -43,11 +43,18 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
         sb.AppendLine($"    /// <summary>Columns of M in kernel precision [NT, H1] (forward-mode tangent seeds).</summary>");
         sb.AppendLine($"    static readonly T[] MT = Array.ConvertAll(new double[] {{ {string.Join(", ", mt)} }}, v => (T)v);");
         bool smooth = net.Layers.All(l => NetworkSourceWriter.IsSmooth(l.Activation));
+        int ll = net.Layers.Count - 1;
+        bool piecewise = net.Layers[ll].Activation == Activation.Identity
+            && net.Layers.Take(ll).All(l => l.Activation is Activation.ReLU or Activation.LeakyReLU or Activation.Identity);
+        var kinked = Enumerable.Range(0, ll).Where(l => net.Layers[l].Activation is Activation.ReLU or Activation.LeakyReLU).Select(l => l.ToString()).ToArray();
+        KernelEmitter.Array(sb, "Hidden layers with a kink at s = 0 (ReLU, LeakyReLU): the ones that bound the linearisation radius.", "int", "Kinked", kinked);
         sb.AppendLine($$"""
     /// <inheritdoc/>
     public int FirstLayerWidth => H1;
     /// <inheritdoc/>
     public bool SmoothActivations => {{(smooth ? "true" : "false")}};
+    /// <inheritdoc/>
+    public bool PiecewiseLinear => {{(piecewise ? "true" : "false")}};
     /// <inheritdoc/>
     public INllData Bind(ReadOnlySpan<float> x, ReadOnlySpan<double> w, int events) => new Data(x, w, events);
 
@@ -97,14 +104,83 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
     /// <summary>One bound dataset: cache [blocks, CR, BE], weights, logit(x, 0).</summary>
     sealed class Data : INllData
     {
-        readonly T[] cache; readonly double[] w; readonly T[] l0;
+        readonly T[] cache; readonly double[] w; readonly T[] l0; readonly int events;
+
+        /// <summary>The events of <paramref name="src"/> in the order <paramref name="order"/> (a permutation), caches included.</summary>
+        Data(Data src, ReadOnlySpan<int> order)
+        {
+            if (order.Length != src.events) throw new ArgumentException($"order has {order.Length} entries, expected {src.events}.");
+            events = src.events; Blocks = src.Blocks; SumOfWeights = src.SumOfWeights;
+            cache = new T[Blocks * CR * BE]; w = new double[Blocks * BE]; l0 = new T[Blocks * BE];
+            for (int p = 0; p < events; p++)
+            {
+                int i = order[p];
+                if ((uint)i >= (uint)events) throw new ArgumentException($"order[{p}] = {i} is not an event index.");
+                w[p] = src.w[i]; l0[p] = src.l0[i];
+                int dst = (p / BE) * CR * BE + p % BE, from = (i / BE) * CR * BE + i % BE;
+                for (int r = 0; r < CR; r++) cache[dst + r * BE] = src.cache[from + r * BE];
+            }
+        }
+
+        public INllData Permute(ReadOnlySpan<int> order) => new Data(this, order);
+
+        public void Linearise(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference, Span<double> tangent, Span<double> radius)
+        {
+            var sc = Scratch.Current; SetShift(theta, sc.C);
+            var abs = new T[LL][];
+            for (int l = 0; l < LL; l++) abs[l] = new T[Width[l] * BE];
+            var rad = new T[BE];
+            for (int b = firstBlock; b < endBlock; b++)
+            {
+                int o = (b - firstBlock) * BE;
+                First(b, sc, 1);
+                var y = sc.A[LL];
+                for (int e = 0; e < BE; e++) difference[o + e] = (double)y[e] - (double)l0[b * BE + e];
+                foreach (int l in Kinked) Array.Clear(abs[l]);
+                for (int k = 0; k < NT; k++)
+                {
+                    TangentForward(sc, k);
+                    foreach (int l in Kinked) AddAbs(sc.TS[l], abs[l]);
+                    var dy = sc.TA[LL];
+                    for (int e = 0; e < BE; e++) tangent[(o + e) * NT + k] = (double)dy[e];
+                }
+                Radius(sc, abs, rad);
+                for (int e = 0; e < BE; e++) radius[o + e] = (double)rad[e];
+            }
+        }
+
+        /// <summary>acc += |t| element-wise.</summary>
+        static void AddAbs(ReadOnlySpan<T> t, Span<T> acc)
+        {
+            for (int i = 0; i < acc.Length; i += L)
+                (Vector256.Create(acc.Slice(i, L)) + Vector256.Abs(Vector256.Create(t.Slice(i, L)))).CopyTo(acc.Slice(i));
+        }
+
+        /// <summary>Per event: min over the kinked units of |s| / Σ_k |∂s/∂θ_k| (+∞ for units that do not move).</summary>
+        static void Radius(Scratch sc, T[][] abs, Span<T> rad)
+        {
+            var inf = Vector256.Create(T.PositiveInfinity);
+            var r0 = inf; var r1 = inf;
+            foreach (int l in Kinked)
+            {
+                var s = sc.S[l]; var a = abs[l];
+                for (int i = 0; i < a.Length; i += BE)
+                {
+                    var a0 = Vector256.Create(a.AsSpan(i, L)); var a1 = Vector256.Create(a.AsSpan(i + L, L));
+                    var q0 = Vector256.ConditionalSelect(Vector256.GreaterThan(a0, Vector256<T>.Zero), Vector256.Abs(Vector256.Create(s.AsSpan(i, L))) / a0, inf);
+                    var q1 = Vector256.ConditionalSelect(Vector256.GreaterThan(a1, Vector256<T>.Zero), Vector256.Abs(Vector256.Create(s.AsSpan(i + L, L))) / a1, inf);
+                    r0 = Vector256.Min(r0, q0); r1 = Vector256.Min(r1, q1);
+                }
+            }
+            r0.CopyTo(rad); r1.CopyTo(rad.Slice(L));
+        }
 
         public Data(ReadOnlySpan<float> x, ReadOnlySpan<double> weights, int events)
         {
             if (events <= 0) throw new ArgumentException($"the dataset has {events} events; at least one is needed.");
             if (x.Length != events * NX) throw new ArgumentException($"x has {x.Length} values, expected {events} events x {NX} features.");
             if (weights.Length != events) throw new ArgumentException($"w has {weights.Length} values, expected one per event ({events}).");
-            Blocks = (events + BE - 1) / BE;
+            Blocks = (events + BE - 1) / BE; this.events = events;
             cache = new T[Blocks * CR * BE]; w = new double[Blocks * BE]; l0 = new T[Blocks * BE];
             double sum = 0, comp = 0;   // Kahan
             for (int i = 0; i < events; i++)

@@ -22,9 +22,10 @@ internal static class BenchLikelihoodCommand
         var quick = new Option<bool>("--quick") { Description = "One fit and three value repeats per cell (smoke run)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var plot = new Option<string>("--plot") { Description = "Write a PNG: seconds per value+gradient and per fit vs events for each backend (log-log), one row per n_theta." };
+        var noLinearise = new Option<bool>("--no-linearise") { Description = "Switch off the exact linearisation cache of the codegen backends (ReLU networks): every call evaluates every event." };
         var fromJson = new Option<string>("--from-json") { Description = "Do not run: read the results of an earlier --json file (e.g. to --plot them)." };
         var command = new Command("likelihood", "Time NLL value, value+gradient and MIGRAD+HESSE fits for runtime, interpreted, codegen and codegen-ad.");
-        foreach (var o in new Option[] { events, theta, json, backends, quick, threads, plot, fromJson }) command.Options.Add(o);
+        foreach (var o in new Option[] { events, theta, json, backends, quick, threads, plot, fromJson, noLinearise }) command.Options.Add(o);
         command.SetSafeAction(console, parse =>
         {
             if (parse.GetValue(fromJson) is { } earlier)
@@ -46,15 +47,17 @@ internal static class BenchLikelihoodCommand
             double warmUp = which.Any(b => b is LikelihoodBackend.Codegen or LikelihoodBackend.CodegenAd)
                 ? Codegen.NllCodeGenerator.WarmUp().GetAwaiter().GetResult() : 0;
             var rows = console.WithProgress("bench likelihood", p =>
-                LikelihoodBenchmark.Run(n, nt, which, peak, t, repeats: q ? 3 : 5, fitRepeats: q ? 1 : 3, progress: p));
+                LikelihoodBenchmark.Run(n, nt, which, peak, t, repeats: q ? 3 : 5, fitRepeats: q ? 1 : 3, progress: p,
+                    linearise: !parse.GetValue(noLinearise)));
             string machine = MedianTimer.MachineLine();
             console.Out.WriteLine(machine);
             console.Out.WriteLine($"peak {peak:F1} GFLOP/s (float32 FMA, {t} threads)");
+            console.Out.WriteLine($"codegen linearisation cache: {(parse.GetValue(noLinearise) ? "off" : "on")}");
             if (warmUp > 0) console.Out.WriteLine($"Roslyn warm-up (first compile in the process, before the cells) {warmUp:F2} s");
             console.Out.WriteLine($"{"backend",-12} {"events",9} {"n_th",4} {"value ms",10} {"val+grad ms",11} {"fit ms",10} {"calls",6} {"compile s",9} {"%peak",6}");
             foreach (var r in rows)
                 console.Out.WriteLine($"{r.Backend,-12} {r.Events,9} {r.NTheta,4} {r.ValueSeconds * 1e3,10:F3} {r.ValueGradSeconds * 1e3,11:F3} {r.FitSeconds * 1e3,10:F1} {r.FitCalls,6} {r.CompileSeconds,9:F2} {100 * r.PeakFraction,6:F1}");
-            if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, warmUp, rows);
+            if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, warmUp, rows, !parse.GetValue(noLinearise));
             if (parse.GetValue(plot) is { } png) WritePlot(console, png, machine, rows);
             return 0;
         });
@@ -102,13 +105,14 @@ internal static class BenchLikelihoodCommand
         }
     }
 
-    static void WriteJson(string path, string machine, double peak, double warmUp, IReadOnlyList<LikelihoodBenchmarkRow> rows)
+    static void WriteJson(string path, string machine, double peak, double warmUp, IReadOnlyList<LikelihoodBenchmarkRow> rows, bool linearise)
     {
         var doc = new Dictionary<string, object>
         {
             ["machine"] = machine,
             ["peak_gflops"] = peak,
             ["roslyn_warmup_s"] = warmUp,
+            ["linearise"] = linearise,
             ["results"] = rows.Select(r => new Dictionary<string, object>
             {
                 ["backend"] = r.Backend, ["events"] = r.Events, ["n_theta"] = r.NTheta,

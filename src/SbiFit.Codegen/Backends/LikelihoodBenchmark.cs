@@ -65,7 +65,7 @@ public static class LikelihoodBenchmark
 {
     /// <summary>Runs every (n_θ, events, backend) cell; <paramref name="repeats"/> timed value calls, <paramref name="fitRepeats"/> fits.</summary>
     public static IReadOnlyList<LikelihoodBenchmarkRow> Run(IReadOnlyList<int> events, IReadOnlyList<int> thetas, IReadOnlyList<LikelihoodBackend> backends,
-        double peakGflops, int threads, int repeats = 5, int fitRepeats = 3, IProgress<double>? progress = null)
+        double peakGflops, int threads, int repeats = 5, int fitRepeats = 3, IProgress<double>? progress = null, bool linearise = true)
     {
         var rows = new List<LikelihoodBenchmarkRow>();
         int total = events.Count * thetas.Count * backends.Count, done = 0;
@@ -83,7 +83,7 @@ public static class LikelihoodBenchmark
                 foreach (int n in events)
                 {
                     var input = SyntheticLikelihood.Input(net, net.ThetaNames, n, seed: 200 + nt);
-                    using var builder = new SbiLikelihoodBuilder(net, onnx) { Threads = threads };
+                    using var builder = new SbiLikelihoodBuilder(net, onnx) { Threads = threads, Linearise = linearise };
                     foreach (var backend in backends)
                     {
                         rows.Add(Measure(builder.Build(backend, input), n, nt, flopsPerEvent, peakGflops, repeats, fitRepeats));

@@ -41,6 +41,11 @@ public sealed class SbiLikelihoodBuilder : IDisposable
     public CodeCache? Cache { get; init; }
     /// <summary>Worker threads (0 = all processors).</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// Exact linearisation cache of the codegen backends for piecewise-linear (ReLU/LeakyReLU) networks
+    /// (<see cref="CompiledNll.Linearising"/>); on by default, false evaluates every event through the network on every call.
+    /// </summary>
+    public bool Linearise { get; init; } = true;
 
     int ThreadCount => Threads > 0 ? Threads : Environment.ProcessorCount;
 
@@ -70,7 +75,8 @@ public sealed class SbiLikelihoodBuilder : IDisposable
             Constraints = input.Constraints.Select(c => new GaussianConstraint(paramToTheta[input.IndexOf(c.Parameter)], c.Mean, c.Sigma)).ToArray(),
         };
         var code = Kernels(net, options);
-        var nll = new CompiledNll(code.Instance, input.Features, input.Weights, analyticGradient: backend == LikelihoodBackend.CodegenAd, maxThreads: ThreadCount);
+        var nll = new CompiledNll(code.Instance, input.Features, input.Weights, analyticGradient: backend == LikelihoodBackend.CodegenAd, maxThreads: ThreadCount,
+            linearise: Linearise);
         var objective = new ThetaMappedObjective(nll, thetaToParam, input.Parameters.Count);
         return new SbiLikelihood(backend, input.Parameters, objective, nll, code.Report, clock.Elapsed.TotalSeconds, RoundingNoise(input.Weights, Precision));
     }

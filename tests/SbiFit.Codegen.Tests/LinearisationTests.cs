@@ -1,0 +1,119 @@
+using SbiFit.Codegen.Backends;
+using SbiFit.Learning;
+using Xunit.Abstractions;
+
+namespace SbiFit.Codegen.Tests;
+
+/// <summary>The exact activation-pattern linearisation cache of <see cref="CompiledNll"/> against plain full evaluation.</summary>
+[Collection("compiled")]
+public sealed class LinearisationTests(CompiledFixture fixture, ITestOutputHelper output)
+{
+    const int Events = 2003;
+
+    (CompiledNll Linear, CompiledNll Full) Build(Activation act, int thetas, Precision precision)
+    {
+        var net = TestNetworks.Random(act, thetas, seed: 70 + thetas);
+        var options = TestNetworks.Options(thetas, precision, 2.0 * Events);
+        var code = fixture.Nll($"lin-{act}-{thetas}-{precision}", net, options);
+        var (x, w) = TestNetworks.Data(Events, net.FeatureCount, seed: 9);
+        return (new CompiledNll(code.Instance, x, w, maxThreads: 2), new CompiledNll(code.Instance, x, w, maxThreads: 2, linearise: false));
+    }
+
+    static void Close(double expected, double actual, double rel, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= rel * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
+
+    [Theory]
+    [InlineData(Activation.ReLU, 1, Precision.Double)]
+    [InlineData(Activation.ReLU, 3, Precision.Double)]
+    [InlineData(Activation.LeakyReLU, 1, Precision.Double)]
+    [InlineData(Activation.LeakyReLU, 3, Precision.Double)]
+    [InlineData(Activation.ReLU, 3, Precision.Single)]
+    [InlineData(Activation.LeakyReLU, 1, Precision.Single)]
+    public void ValueAndGradientEqualFullEvaluation(Activation act, int thetas, Precision precision)
+    {
+        var (lin, full) = Build(act, thetas, precision);
+        Assert.True(lin.Linearising);
+        Assert.False(full.Linearising);
+        // Float kernels: the affine extrapolation and the float forward pass round differently (per event ~1e-7 of
+        // the logit scale); the gradient can also differ where a float pre-activation sits on a kink.
+        double relValue = precision == Precision.Double ? 1e-9 : 1e-6, relGrad = precision == Precision.Double ? 1e-9 : 1e-4;
+        var theta0 = Enumerable.Range(0, thetas).Select(k => 0.1 - 0.07 * k).ToArray();
+        var g = new double[thetas]; var gf = new double[thetas];
+        // Near θ0 (all or nearly all safe), then ever larger steps (some unsafe, then re-linearisations), then near the
+        // last reference point.
+        foreach (double step in new[] { 0, 1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.4, 1.0, 0.7, -1e-4, 1e-5 })
+        {
+            bool after = step is -1e-4 or 1e-5 && lin.Linearisations > 1;
+            var origin = after ? lin.ReferencePoint!.ToArray() : theta0;
+            int linearisations = lin.Linearisations;
+            var theta = origin.Select((t, k) => t + step * (k % 2 == 0 ? 1 : -0.6)).ToArray();
+            double v = lin.ValueAndGradient(theta, g), vf = full.ValueAndGradient(theta, gf);
+            output.WriteLine($"step {step:G3}{(after ? " (after re-linearising)" : "")}: full fraction {lin.LastFullFraction:F4}, linearisations {lin.Linearisations}");
+            Close(vf, v, relValue, $"NLL at step {step}");
+            double scale = gf.Max(Math.Abs);
+            for (int k = 0; k < thetas; k++)
+                Assert.True(Math.Abs(g[k] - gf[k]) <= relGrad * Math.Max(Math.Abs(gf[k]), scale), $"dNLL/dθ{k} at step {step}: {g[k]} vs {gf[k]}");
+            Close(full.Value(theta), lin.Value(theta), relValue, $"value-only NLL at step {step}");
+            if (Math.Abs(step) is 1e-5 or 1e-4)
+            {
+                Assert.Equal(linearisations, lin.Linearisations);
+                Assert.True(lin.LastFullFraction < 0.1, $"near θ0 {lin.LastFullFraction:P1} of the events went through the network");
+            }
+            if (step == 1e-5 && after) return;
+        }
+        Assert.Fail("the far points should have re-linearised");
+    }
+
+    [Fact]
+    public void ResultsDoNotDependOnThreadCount()
+    {
+        var net = TestNetworks.Random(Activation.ReLU, 3, seed: 73);
+        var options = TestNetworks.Options(3, Precision.Single, 2.0 * Events);
+        var code = fixture.Nll("lin-ReLU-3-Single", net, options);
+        var (x, w) = TestNetworks.Data(Events * 20, net.FeatureCount, seed: 9);
+        var one = new CompiledNll(code.Instance, x, w, maxThreads: 1);
+        var four = new CompiledNll(code.Instance, x, w, maxThreads: 4);
+        foreach (double step in new[] { 0, 1e-3, 0.05, 0.5 })
+        {
+            var theta = new[] { 0.1 + step, -0.2 - step, 0.05 + step };
+            var g1 = new double[3]; var g4 = new double[3];
+            Assert.Equal(one.ValueAndGradient(theta, g1), four.ValueAndGradient(theta, g4));
+            Assert.Equal(g1, g4);
+            Assert.Equal(one.Value(theta), four.Value(theta));
+        }
+    }
+
+    [Theory]
+    [InlineData(Activation.ReLU, 1)]
+    [InlineData(Activation.LeakyReLU, 3)]
+    public void FitMatchesFullEvaluation(Activation act, int thetas)
+    {
+        var relu = SyntheticLikelihood.RandomNetwork(thetas, seed: 80 + thetas, hidden: 30);
+        var net = new TheoryAwareNetwork(relu.FeatureNames, relu.ThetaNames, relu.Mean, relu.Std, relu.Shift,
+            relu.Layers.Select(l => new DenseLayer(l.Inputs, l.Outputs, l.Weights, l.Bias, l.Activation == Activation.ReLU ? act : l.Activation, 0.05f)).ToList());
+        var input = SyntheticLikelihood.Input(net, net.ThetaNames, 5000, seed: 81);
+        using var on = new SbiLikelihoodBuilder(net) { Precision = Precision.Double, Threads = 2 };
+        using var off = new SbiLikelihoodBuilder(net) { Precision = Precision.Double, Threads = 2, Linearise = false };
+        var fits = new[] { on, off }.Select(b =>
+        {
+            var nll = b.Build(LikelihoodBackend.CodegenAd, input);
+            var minuit = nll.CreateMinuit();
+            var migrad = minuit.Migrad();
+            Assert.True(migrad.IsValid, migrad.ToString());
+            var hesse = minuit.Hesse();
+            return (hesse, nll.Compiled!);
+        }).ToArray();
+        var (a, lin) = fits[0];
+        var (b, full) = fits[1];
+        Assert.True(lin.Linearising);
+        output.WriteLine($"linearised: {a.NFcn} calls, {lin.Linearisations} linearisations, {lin.TotalFullEvents} full events; plain: {b.NFcn} calls, {full.TotalFullEvents}");
+        Close(b.Fval, a.Fval, 1e-6, "NLL at the minimum");
+        for (int k = 0; k < thetas; k++)
+        {
+            var (pa, pb) = (a.Parameters[k], b.Parameters[k]);
+            Assert.True(Math.Abs(pa.Value - pb.Value) <= 1e-6 * Math.Max(1, Math.Abs(pb.Value)) + 1e-3 * pb.Error, $"{pa.Name}: {pa.Value} vs {pb.Value} ± {pb.Error}");
+            Close(pb.Error, pa.Error, 1e-3, $"{pa.Name} error");
+        }
+        Assert.True(lin.TotalFullEvents < full.TotalFullEvents, "the linearisation should evaluate fewer events through the network");
+    }
+}
