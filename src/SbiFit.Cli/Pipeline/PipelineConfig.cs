@@ -116,8 +116,12 @@ public sealed record TrainingSection
     /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; init; }
 
-    /// <summary>Early-stopping patience in epochs (0 = off).</summary>
-    public int Patience { get; init; }
+    /// <summary>
+    /// Early-stopping patience in epochs (0 = off); the best test-loss epoch's weights are kept. 50 by default: the demo
+    /// network overfits after ~300 epochs (heavy-tailed NP weights near V_R = 1), and stopping there cut its worst Asimov
+    /// pull from 3.9σ to 1.0σ.
+    /// </summary>
+    public int Patience { get; init; } = 50;
 
     /// <summary>Worker threads (0 = all cores).</summary>
     public int Threads { get; init; }
