@@ -22,7 +22,7 @@ internal static class BenchLikelihoodCommand
         var quick = new Option<bool>("--quick") { Description = "One fit and three value repeats per cell (smoke run)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var plot = new Option<string>("--plot") { Description = "Write a PNG: seconds per value+gradient and per fit vs events for each backend (log-log), one row per n_theta." };
-        var noLinearise = new Option<bool>("--no-linearise") { Description = "Switch off the exact linearisation cache of the codegen backends (ReLU networks): every call evaluates every event." };
+        var noLinearise = new Option<bool>("--no-linearise") { Description = "Switch off the exact linearisation cache of the codegen backends (ReLU networks) in the fits too (the per-call columns always time the kernels with it off)." };
         var fromJson = new Option<string>("--from-json") { Description = "Do not run: read the results of an earlier --json file (e.g. to --plot them)." };
         var command = new Command("likelihood", "Time NLL value, value+gradient and MIGRAD+HESSE fits for runtime, interpreted, codegen and codegen-ad.");
         foreach (var o in new Option[] { events, theta, json, backends, quick, threads, plot, fromJson, noLinearise }) command.Options.Add(o);

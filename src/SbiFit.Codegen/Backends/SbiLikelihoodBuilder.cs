@@ -45,7 +45,7 @@ public sealed class SbiLikelihoodBuilder : IDisposable
     /// Exact linearisation cache of the codegen backends for piecewise-linear (ReLU/LeakyReLU) networks
     /// (<see cref="CompiledNll.Linearising"/>); on by default, false evaluates every event through the network on every call.
     /// </summary>
-    public bool Linearise { get; init; } = true;
+    public bool Linearise { get; set; } = true;
 
     int ThreadCount => Threads > 0 ? Threads : Environment.ProcessorCount;
 
