@@ -15,7 +15,7 @@ public sealed class CompiledNll : IObjective
 
     readonly INllKernels kernels;
     readonly INllData data;
-    readonly int chunks, width;
+    readonly int width;
     readonly ParallelOptions parallel;
     readonly GradientMode gradientMode;
     readonly double[] weights;
@@ -36,14 +36,13 @@ public sealed class CompiledNll : IObjective
         if (x.Length % nx != 0) throw new ArgumentException($"x has {x.Length} values, not a multiple of the {nx} features.");
         data = kernels.Bind(x, w, x.Length / nx);
         width = kernels.FirstLayerWidth;
-        chunks = (data.Blocks + BlocksPerChunk - 1) / BlocksPerChunk;
         parallel = new ParallelOptions { MaxDegreeOfParallelism = maxThreads > 0 ? maxThreads : Environment.ProcessorCount };
         HasGradient = analyticGradient;
         this.gradientMode = new NllOptions { GradientMode = gradientMode }.ResolveGradientMode(Dimension);
         ForEachChunk((b0, b1, _) => data.PrepareReference(b0, b1));
         events = x.Length / nx;
-        weights = w.ToArray();
         Linearising = linearise && kernels.PiecewiseLinear && Dimension > 0;
+        weights = Linearising ? w.ToArray() : [];   // only the prefix sums of the linearisation need them
     }
 
     /// <summary>
@@ -88,12 +87,7 @@ public sealed class CompiledNll : IObjective
     /// <summary>Steps the last gradient-difference Hessian used.</summary>
     public double[]? LastHessianSteps { get; private set; }
 
-    void ForEachChunk(Action<int, int, int> body)
-    {
-        void Run(int c) => body(c * BlocksPerChunk, Math.Min(data.Blocks, (c + 1) * BlocksPerChunk), c);
-        if (parallel.MaxDegreeOfParallelism == 1 || chunks == 1) for (int c = 0; c < chunks; c++) Run(c);
-        else Parallel.For(0, chunks, parallel, Run);
-    }
+    void ForEachChunk(Action<int, int, int> body) => ForEachChunk(data, 0, body);
 
     void CheckTheta(ReadOnlySpan<double> p)
     {
@@ -105,11 +99,17 @@ public sealed class CompiledNll : IObjective
     {
         CheckTheta(p);
         var theta = p.ToArray();
-        if (Linearising) return LinearisedValue(theta, default) + kernels.Penalty(theta, data.SumOfWeights, default, default);
-        var parts = new double[chunks];
-        ForEachChunk((b0, b1, c) => parts[c] = data.Value(b0, b1, theta));
-        Count(data.Blocks);
-        return Sum(parts) + kernels.Penalty(theta, data.SumOfWeights, default, default);
+        double learned = Linearising ? LinearisedValue(theta, default) : FullValue(data, 0, theta);
+        return learned + kernels.Penalty(theta, data.SumOfWeights, default, default);
+    }
+
+    /// <summary>Learned term over blocks [firstBlock, Blocks) of <paramref name="d"/>.</summary>
+    double FullValue(INllData d, int firstBlock, double[] theta)
+    {
+        var parts = new double[ChunkCount(d, firstBlock)];
+        ForEachChunk(d, firstBlock, (b0, b1, c) => parts[c] = d.Value(b0, b1, theta));
+        Count(d.Blocks - firstBlock);
+        return Sum(parts);
     }
 
     void Count(int blocks)
@@ -132,7 +132,7 @@ public sealed class CompiledNll : IObjective
     /// <summary>Learned term and its θ-gradient (written into <paramref name="gradient"/>) over blocks [firstBlock, Blocks) of <paramref name="d"/>.</summary>
     double FullValueGradient(INllData d, int firstBlock, double[] theta, Span<double> gradient)
     {
-        int n = Dimension, count = (d.Blocks - firstBlock + BlocksPerChunk - 1) / BlocksPerChunk;
+        int n = Dimension, count = ChunkCount(d, firstBlock);
         var parts = new double[count];
         if (gradientMode == GradientMode.Forward)
         {
@@ -155,11 +155,13 @@ public sealed class CompiledNll : IObjective
     /// <summary>Fixed chunks of <see cref="BlocksPerChunk"/> blocks from <paramref name="firstBlock"/> to the end of <paramref name="d"/>.</summary>
     void ForEachChunk(INllData d, int firstBlock, Action<int, int, int> body)
     {
-        int count = (d.Blocks - firstBlock + BlocksPerChunk - 1) / BlocksPerChunk;
+        int count = ChunkCount(d, firstBlock);
         void Run(int c) => body(firstBlock + c * BlocksPerChunk, Math.Min(d.Blocks, firstBlock + (c + 1) * BlocksPerChunk), c);
         if (parallel.MaxDegreeOfParallelism == 1 || count <= 1) for (int c = 0; c < count; c++) Run(c);
         else Parallel.For(0, count, parallel, Run);
     }
+
+    static int ChunkCount(INllData d, int firstBlock) => (d.Blocks - firstBlock + BlocksPerChunk - 1) / BlocksPerChunk;
 
     /// <summary>
     /// The linearisation at θ0: the events sorted by certified radius (descending, in buckets), the permuted dataset,
@@ -280,20 +282,9 @@ public sealed class CompiledNll : IObjective
         int n = Dimension;
         double linear = l.PrefixValue[safeBlocks];
         for (int k = 0; k < n; k++) linear += l.PrefixTangent[safeBlocks * n + k] * (theta[k] - l.Theta0[k]);
-        double full;
-        if (gradient.IsEmpty)
-        {
-            int count = (l.Sorted.Blocks - safeBlocks + BlocksPerChunk - 1) / BlocksPerChunk;
-            var parts = new double[count];
-            ForEachChunk(l.Sorted, safeBlocks, (b0, b1, c) => parts[c] = l.Sorted.Value(b0, b1, theta));
-            Count(l.Sorted.Blocks - safeBlocks);
-            full = Sum(parts);
-        }
-        else
-        {
-            full = FullValueGradient(l.Sorted, safeBlocks, theta, gradient);
-            for (int k = 0; k < n; k++) gradient[k] -= l.PrefixTangent[safeBlocks * n + k];
-        }
+        if (gradient.IsEmpty) return FullValue(l.Sorted, safeBlocks, theta) - linear;
+        double full = FullValueGradient(l.Sorted, safeBlocks, theta, gradient);
+        for (int k = 0; k < n; k++) gradient[k] -= l.PrefixTangent[safeBlocks * n + k];
         return full - linear;
     }
 
@@ -350,7 +341,7 @@ public sealed class CompiledNll : IObjective
     void ExactHessian(double[] theta, Span<double> hessian)
     {
         int n = Dimension;
-        var cols = new double[chunks * n * width];
+        var cols = new double[ChunkCount(data, 0) * n * width];
         ForEachChunk((b0, b1, c) => data.HessianColumns(b0, b1, theta, cols.AsSpan(c * n * width, n * width)));
         var total = new double[n * width];
         SumColumns(cols, n * width, total);

@@ -44,9 +44,10 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
         sb.AppendLine($"    static readonly T[] MT = Array.ConvertAll(new double[] {{ {string.Join(", ", mt)} }}, v => (T)v);");
         bool smooth = net.Layers.All(l => NetworkSourceWriter.IsSmooth(l.Activation));
         int ll = net.Layers.Count - 1;
+        static bool Kinked(Activation a) => a is Activation.ReLU or Activation.LeakyReLU;
         bool piecewise = net.Layers[ll].Activation == Activation.Identity
-            && net.Layers.Take(ll).All(l => l.Activation is Activation.ReLU or Activation.LeakyReLU or Activation.Identity);
-        var kinked = Enumerable.Range(0, ll).Where(l => net.Layers[l].Activation is Activation.ReLU or Activation.LeakyReLU).Select(l => l.ToString()).ToArray();
+            && net.Layers.Take(ll).All(l => Kinked(l.Activation) || l.Activation == Activation.Identity);
+        var kinked = Enumerable.Range(0, ll).Where(l => Kinked(net.Layers[l].Activation)).Select(l => l.ToString()).ToArray();
         KernelEmitter.Array(sb, "Hidden layers with a kink at s = 0 (ReLU, LeakyReLU): the ones that bound the linearisation radius.", "int", "Kinked", kinked);
         sb.AppendLine($$"""
     /// <inheritdoc/>

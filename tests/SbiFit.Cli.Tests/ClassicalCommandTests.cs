@@ -42,13 +42,7 @@ public class ClassicalCommandTests(ClassicalFiles files) : IClassFixture<Classic
 {
     private const string Bins = "q2:4,cos_theta_l:4,chi:3";
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = SbiFitApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public void AsimovFitWritesJsonAndValidPyhfWorkspace()

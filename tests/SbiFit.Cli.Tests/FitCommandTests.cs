@@ -58,13 +58,7 @@ internal static class StatsFixture
         return path;
     }
 
-    public static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = SbiFitApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    public static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 }
 
 public class FitCommandTests

@@ -17,13 +17,7 @@ public sealed class GenerateCommandTests : IDisposable
 
     private string F(string name) => Path.Combine(_dir, name);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = SbiFitApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public void GenerateIsByteIdenticalForOneAndTwoThreads()

@@ -41,6 +41,7 @@ internal static class BenchLikelihoodCommand
             if (which.Count == 0) throw new CliUsageException("--backends: name at least one backend.");
             int t = parse.GetValue(threads) is > 0 and var tv ? tv : Environment.ProcessorCount;
             bool q = parse.GetValue(quick);
+            bool linearise = !parse.GetValue(noLinearise);
             double peak = TrainingBenchmark.MeasurePeakGflops(t);
             // Roslyn's one-off JIT warm-up, timed on its own so compile_s is the uncached compile of each cell's source
             // (the CLI's fit commands overlap the warm-up with reading the data).
@@ -48,16 +49,16 @@ internal static class BenchLikelihoodCommand
                 ? Codegen.NllCodeGenerator.WarmUp().GetAwaiter().GetResult() : 0;
             var rows = console.WithProgress("bench likelihood", p =>
                 LikelihoodBenchmark.Run(n, nt, which, peak, t, repeats: q ? 3 : 5, fitRepeats: q ? 1 : 3, progress: p,
-                    linearise: !parse.GetValue(noLinearise)));
+                    linearise: linearise));
             string machine = MedianTimer.MachineLine();
             console.Out.WriteLine(machine);
             console.Out.WriteLine($"peak {peak:F1} GFLOP/s (float32 FMA, {t} threads)");
-            console.Out.WriteLine($"codegen linearisation cache: {(parse.GetValue(noLinearise) ? "off" : "on")}");
+            console.Out.WriteLine($"codegen linearisation cache: {(linearise ? "on" : "off")}");
             if (warmUp > 0) console.Out.WriteLine($"Roslyn warm-up (first compile in the process, before the cells) {warmUp:F2} s");
             console.Out.WriteLine($"{"backend",-12} {"events",9} {"n_th",4} {"value ms",10} {"val+grad ms",11} {"fit ms",10} {"calls",6} {"compile s",9} {"%peak",6}");
             foreach (var r in rows)
                 console.Out.WriteLine($"{r.Backend,-12} {r.Events,9} {r.NTheta,4} {r.ValueSeconds * 1e3,10:F3} {r.ValueGradSeconds * 1e3,11:F3} {r.FitSeconds * 1e3,10:F1} {r.FitCalls,6} {r.CompileSeconds,9:F2} {100 * r.PeakFraction,6:F1}");
-            if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, warmUp, rows, !parse.GetValue(noLinearise));
+            if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, warmUp, rows, linearise);
             if (parse.GetValue(plot) is { } png) WritePlot(console, png, machine, rows);
             return 0;
         });

@@ -76,14 +76,14 @@ internal sealed class LikelihoodFactory
                 if (modelPath is null) throw new CliUsageException("--likelihood sbi needs --model M.onnx");
                 if (backend is "codegen" or "codegen-ad")
                     return GeneratedCode(data, reference, pois, modelPath, backend, thetaMap, smNormalise, rate, packed, nSm, baseWeights);
-                var (model, owner, name) = LoadModel(modelPath, backend);
+                var (model, owner, name, metadata) = LoadModel(modelPath, backend);
                 try
                 {
                     var thetaToPoi = MapThetas(model, pois, thetaMap, modelPath);
                     var x = Features(data, model);
                     var smX = smNormalise ? (reference is null ? x : Features(reference, model)) : null;
                     var learned = LikelihoodSetup.Learned(model, x, thetaToPoi, pois, rate, packed, nSm, smX)
-                        .WithPoiLimits(TrainingLimits(modelPath, model.ThetaNames, thetaToPoi, pois.Count));
+                        .WithPoiLimits(TrainingLimits(metadata, model.ThetaNames, thetaToPoi, pois.Count));
                     return new LoadedLikelihood(learned, baseWeights, name, owner);
                 }
                 catch
@@ -113,7 +113,7 @@ internal sealed class LikelihoodFactory
         var setup = LikelihoodSetup.FromBackend("sbi", pois, rate, baseWeights.Length, (w, _) => builder.Build(kind, new SbiLikelihoodInput
         {
             Parameters = parameters, ThetaParameters = thetaParameters, Features = x, Weights = w, Rate = rate, StandardModelYield = nSm,
-        }), packed, nSm).WithPoiLimits(TrainingLimits(onnx, network.ThetaNames, thetaToPoi, pois.Count));
+        }), packed, nSm).WithPoiLimits(TrainingLimits(onnx.Metadata, network.ThetaNames, thetaToPoi, pois.Count));
         return new LoadedLikelihood(setup, baseWeights, backend, builder);
     }
 
@@ -122,10 +122,11 @@ internal sealed class LikelihoodFactory
     /// <c>sbifit train</c>); null where the model does not say (e.g. an imported PyTorch model). Outside its training
     /// range the network extrapolates: demo models showed spurious, deeper NLL minima at |V_R| &gt; 2.
     /// </summary>
-    internal static (double Lo, double Hi)?[] TrainingLimits(OnnxModel onnx, IReadOnlyList<string> thetaNames, int[] thetaToPoi, int poiCount)
+    internal static (double Lo, double Hi)?[] TrainingLimits(IReadOnlyDictionary<string, string> metadata, IReadOnlyList<string> thetaNames,
+        int[] thetaToPoi, int poiCount)
     {
         var limits = new (double Lo, double Hi)?[poiCount];
-        if (!onnx.Metadata.TryGetValue("theta_ranges", out var text) || string.IsNullOrWhiteSpace(text)) return limits;
+        if (!metadata.TryGetValue("theta_ranges", out var text) || string.IsNullOrWhiteSpace(text)) return limits;
         var ranges = new Dictionary<string, ThetaRange>();
         foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -138,20 +139,20 @@ internal sealed class LikelihoodFactory
         return limits;
     }
 
-    private static (double Lo, double Hi)?[] TrainingLimits(string modelPath, IReadOnlyList<string> thetaNames, int[] thetaToPoi, int poiCount) =>
-        TrainingLimits(OnnxModelReader.Load(modelPath), thetaNames, thetaToPoi, poiCount);
-
-    private static (ILogitModel Model, IDisposable? Owner, string Name) LoadModel(string path, string backend)
+    private static (ILogitModel Model, IDisposable? Owner, string Name, IReadOnlyDictionary<string, string> Metadata) LoadModel(
+        string path, string backend)
     {
         switch (backend)
         {
             case "interpreted":
                 var onnx = OnnxModelReader.Load(path);
                 // The rebuilt network has fast kernels once it implements ILogitModel; else the graph interpreter.
-                return (object?)onnx.Network is ILogitModel fast ? (fast, null, "network") : (onnx, null, "interpreter");
+                return (object?)onnx.Network is ILogitModel fast
+                    ? (fast, null, "network", onnx.Metadata)
+                    : (onnx, null, "interpreter", onnx.Metadata);
             case "runtime":
                 var rt = new OnnxRuntimeLogitModel(path);
-                return (rt, rt, "onnxruntime");
+                return (rt, rt, "onnxruntime", rt.Metadata);
             default:
                 throw new CliUsageException($"--backend must be one of interpreted, runtime, codegen, codegen-ad; got '{backend}'");
         }
