@@ -60,6 +60,7 @@ public class PipelineConfigTests
     [InlineData("network:\n  latent_inputs: -1\n", "network.latent_inputs")]
     [InlineData("fit:\n  theta_gen: [0, 2]\n", "fit.theta_gen[1]")]
     [InlineData("training:\n  validation_fraction: 1\n", "training.validation_fraction")]
+    [InlineData("training:\n  polish: -5\n", "training.polish")]
     [InlineData("generator:\n  lepton: quark\n", "generator.lepton")]
     [InlineData("classical:\n  bins: \"foo:3\"\n", "classical.bins")]
     [InlineData("generator:\n  detector:\n    b_eta_min: 6\n", "generator.detector.b_eta_min")]

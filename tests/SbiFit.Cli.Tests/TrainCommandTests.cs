@@ -135,6 +135,22 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
     }
 
     [Fact]
+    public void PolishRunsAfterAdamAndIsRecordedInTheModel()
+    {
+        string path = Path.Combine(fx.Dir, "polished.onnx");
+        var r = Cli.Run("train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", path, "--polish", "5",
+            "--features", string.Join(",", TrainedModelFixture.Features), "--hidden", "8,8", "--epochs", "2", "--threads", "1");
+        Assert.True(r.Exit == 0, r.Err);
+        Assert.Contains("L-BFGS polish:", r.Out);
+        Assert.Contains("polish=5", OnnxModelReader.Load(path).Metadata["training_settings"]);
+        r = Cli.Run("train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", Path.Combine(fx.Dir, "bad.onnx"), "--polish", "-1",
+            "--features", string.Join(",", TrainedModelFixture.Features));
+        Assert.Equal(2, r.Exit);
+        Assert.Contains("polish iterations", r.Err);
+        Assert.False(File.Exists(Path.Combine(fx.Dir, "bad.onnx")));
+    }
+
+    [Fact]
     public void CheckpointThenResumeGivesTheUninterruptedModel()
     {
         string first = Path.Combine(fx.Dir, "part.onnx"), resumed = Path.Combine(fx.Dir, "resumed.onnx");

@@ -64,8 +64,44 @@ public class TrainingTests
     [Fact]
     public void LatentInputLearnsRatioThatAPureShiftCannotRepresent()
     {
-        const int events = 6000;
-        var rng = new Rng(4, 0);
+        var (data, exactLoss) = WidthToy(6000, seed: 4);
+        var options = Small with { Epochs = 300, L2 = 0, HiddenSizes = [16, 16], Activation = Activation.Tanh, LearningRate = 0.02 };
+        var latent = Trainer.Train(data, options);
+        var shift = Trainer.Train(data, options with { LatentInputs = 0 });
+        Assert.Equal(1, latent.Network.LatentCount);
+        Assert.Equal(0, shift.Network.LatentCount);
+        double gapLatent = latent.TestLoss[^1] - exactLoss, gapShift = shift.TestLoss[^1] - exactLoss;
+        Assert.True(gapShift > 4 * Math.Abs(gapLatent) && gapLatent < 0.004,
+            $"BCE above the exact ratio's {exactLoss:F5}: latent {gapLatent:F5}, pure shift {gapShift:F5}");
+    }
+
+    /// <summary>
+    /// The L-BFGS polish after Adam: on the width toy (exact ratio known) it must bring the held-out loss closer to the
+    /// exact ratio's than the same Adam run alone, never keep a point worse on the held-out rows than Adam's end point,
+    /// and stay bit-identical for any thread count.
+    /// </summary>
+    [Fact]
+    public void LbfgsPolishLowersTheGapToTheExactRatioDeterministically()
+    {
+        var (data, exactLoss) = WidthToy(4000, seed: 5);
+        var adamOnly = Small with { Epochs = 60, L2 = 0, HiddenSizes = [12, 12], LearningRate = 0.02 };
+        var adam = Trainer.Train(data, adamOnly);
+        var polished = Trainer.Train(data, adamOnly with { PolishIterations = 150, Threads = 1 });
+        var polished2 = Trainer.Train(data, adamOnly with { PolishIterations = 150, Threads = 2 });
+        Assert.Null(adam.Polish);
+        var report = Assert.IsType<PolishReport>(polished.Polish);
+        Assert.Equal(adam.TestLoss, polished.TestLoss);   // the Adam phase is unchanged
+        Assert.True(report.Evaluations > 0 && report.TestLoss <= adam.TestLoss[^1], report.ToString());
+        double gapAdam = adam.TestLoss[^1] - exactLoss, gapPolish = report.TestLoss - exactLoss;
+        Assert.True(gapPolish < 0.5 * gapAdam, $"held-out BCE above the exact ratio's: Adam {gapAdam:F5}, polished {gapPolish:F5}");
+        Assert.Equal(NetworkTestUtil.Parameters(polished.Network), NetworkTestUtil.Parameters(polished2.Network));
+        Assert.Throws<ArgumentException>(() => Trainer.Train(data, adamOnly with { PolishIterations = -1 }));
+    }
+
+    /// <summary>The width toy: x ~ N(0,1) (SM) vs N(0, s²), s = 1 + θ/2 (NP), θ ~ U[−1, 1]; and the exact ratio's mean BCE.</summary>
+    static (TrainingData Data, double ExactLoss) WidthToy(int events, ulong seed)
+    {
+        var rng = new Rng(seed, 0);
         var x = new double[events]; var th = new double[events]; var wSm = new double[events]; var wNp = new double[events];
         double exactLoss = 0;
         for (int i = 0; i < events; i++)
@@ -78,16 +114,7 @@ public class TrainingTests
             double l = Math.Log(wNp[i]);
             exactLoss += wSm[i] * Softplus(l) + wNp[i] * Softplus(-l);
         }
-        exactLoss /= wSm.Sum() + wNp.Sum();
-        var data = TrainingData.Create(["x"], ["theta"], x, wSm, wNp, th);
-        var options = Small with { Epochs = 300, L2 = 0, HiddenSizes = [16, 16], Activation = Activation.Tanh, LearningRate = 0.02 };
-        var latent = Trainer.Train(data, options);
-        var shift = Trainer.Train(data, options with { LatentInputs = 0 });
-        Assert.Equal(1, latent.Network.LatentCount);
-        Assert.Equal(0, shift.Network.LatentCount);
-        double gapLatent = latent.TestLoss[^1] - exactLoss, gapShift = shift.TestLoss[^1] - exactLoss;
-        Assert.True(gapShift > 4 * Math.Abs(gapLatent) && gapLatent < 0.004,
-            $"BCE above the exact ratio's {exactLoss:F5}: latent {gapLatent:F5}, pure shift {gapShift:F5}");
+        return (TrainingData.Create(["x"], ["theta"], x, wSm, wNp, th), exactLoss / (wSm.Sum() + wNp.Sum()));
     }
 
     static double Softplus(double l) => Math.Max(l, 0) + Math.Log(1 + Math.Exp(-Math.Abs(l)));

@@ -27,7 +27,7 @@ internal static class ModelTraining
             ["training_data"] = dataName,
             ["training_events"] = set.Count.ToString(CultureInfo.InvariantCulture),
             ["training_settings"] = FormattableString.Invariant(
-                $"hidden={string.Join(",", options.HiddenSizes)};activation={options.Activation};epochs={options.Epochs};lr={options.LearningRate};l2={options.L2};batch={options.BatchSize};patience={options.EarlyStoppingPatience};latent_inputs={options.LatentInputsFor(ranges.Count)}"),
+                $"hidden={string.Join(",", options.HiddenSizes)};activation={options.Activation};epochs={options.Epochs};lr={options.LearningRate};l2={options.L2};batch={options.BatchSize};patience={options.EarlyStoppingPatience};polish={options.PolishIterations};latent_inputs={options.LatentInputsFor(ranges.Count)}"),
             ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
             ["best_epoch"] = result.BestEpoch.ToString(CultureInfo.InvariantCulture),
             ["normalisation"] = "w_SM' = N w_SM/I(0), w_NP' = N w(x;theta)/I(theta), NP sum rescaled to the SM sum",
@@ -38,6 +38,9 @@ internal static class ModelTraining
         Plots.Save(stem + ".loss.png", LossPlot(result.TrainLoss, result.TestLoss));
         log?.Invoke(FormattableString.Invariant(
             $"done in {result.Seconds:F1} s: final train loss {result.TrainLoss[^1]:F6}, test loss {result.TestLoss[^1]:F6}, best epoch {result.BestEpoch}"));
+        if (result.Polish is { } polish)
+            log?.Invoke(FormattableString.Invariant(
+                $"L-BFGS polish: {polish.Evaluations} evaluations in {polish.Seconds:F1} s, train loss {polish.TrainLoss:F6}, test loss {polish.TestLoss:F6}"));
         return new TrainedModel(result, set.Count, outPath, stem + ".loss.csv", stem + ".loss.png");
     }
 

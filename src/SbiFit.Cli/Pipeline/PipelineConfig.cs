@@ -123,6 +123,12 @@ public sealed record TrainingSection
     /// </summary>
     public int Patience { get; init; } = 50;
 
+    /// <summary>
+    /// Full-batch L-BFGS iterations after Adam (0 = off, the default: on the demo's 200k-row ReLU training a polish
+    /// costs as much again as Adam); the lowest held-out loss is kept. See docs/likelihood.md, "Training polish".
+    /// </summary>
+    public int Polish { get; init; }
+
     /// <summary>Worker threads (0 = all cores).</summary>
     public int Threads { get; init; }
 

@@ -65,6 +65,7 @@ internal static class PipelineConfigValidator
         Require(t.L2 >= 0 && double.IsFinite(t.L2), "training.l2", $"must be non-negative, got {t.L2}");
         Require(t.BatchSize >= 0, "training.batch_size", $"must be 0 (full batch) or positive, got {t.BatchSize}");
         Require(t.Patience >= 0, "training.patience", $"must be non-negative, got {t.Patience}");
+        Require(t.Polish >= 0, "training.polish", $"must be non-negative, got {t.Polish}");
         Require(t.Threads >= 0, "training.threads", $"must be 0 (all cores) or positive, got {t.Threads}");
         Require(t.ValidationFraction > 0 && t.ValidationFraction < 1, "training.validation_fraction", $"must lie in (0, 1), got {t.ValidationFraction}");
 

@@ -16,7 +16,7 @@ internal static class PipelineSteps
             HiddenSizes = config.Network.Hidden, Activation = ModelTraining.ParseActivation(config.Network.Activation),
             LatentInputs = config.Network.LatentInputs,
             Epochs = t.Epochs, LearningRate = t.LearningRate, L2 = t.L2, BatchSize = t.BatchSize,
-            EarlyStoppingPatience = t.Patience, Seed = config.Seed, Threads = t.Threads, ValidationFraction = t.ValidationFraction,
+            EarlyStoppingPatience = t.Patience, PolishIterations = t.Polish, Seed = config.Seed, Threads = t.Threads, ValidationFraction = t.ValidationFraction,
         };
         var ranges = config.Wilson.Parameters.Select(r => new ThetaRange(r.Name, r.Lo, r.Hi)).ToArray();
         var table = EventTableIO.Read(trainPath);

@@ -89,8 +89,11 @@ public static class Trainer
                 }.Save(options.CheckpointPath!);
         }
         var final = options.EarlyStoppingPatience > 0 ? bestP : p;
+        PolishReport? polish = null;
+        if (options.PolishIterations > 0)
+            (final, polish) = LbfgsPolish.Run(trainRunner, trainRows, testRunner, testRows, final, options.L2, options.PolishIterations, cancellationToken);
         var net = layout.ToNetwork(final, data.FeatureNames, data.ThetaNames, split.Mean, split.Std);
-        return new TrainingResult(net, [.. trainLoss], [.. testLoss], bestEpoch, clock.Elapsed.TotalSeconds);
+        return new TrainingResult(net, [.. trainLoss], [.. testLoss], bestEpoch, clock.Elapsed.TotalSeconds) { Polish = polish };
     }
 
     private static bool StoppedEarly(TrainingOptions o, int epochsDone, int bestEpoch) =>

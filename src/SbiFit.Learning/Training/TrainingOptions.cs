@@ -44,6 +44,13 @@ public sealed record TrainingOptions
     /// </summary>
     public int? LatentInputs { get; init; }
 
+    /// <summary>
+    /// Full-batch L-BFGS iterations on the training loss after Adam (0 = none): a quasi-Newton polish that keeps the
+    /// point with the lowest held-out loss. It lowers the learned log-ratio's error (and so the Asimov bias) where Adam
+    /// has stalled; see docs/likelihood.md, "Training polish".
+    /// </summary>
+    public int PolishIterations { get; init; }
+
     /// <summary>The latent dimensions used for <paramref name="thetas"/> θ components.</summary>
     public int LatentInputsFor(int thetas) => LatentInputs ?? thetas;
 
@@ -58,6 +65,7 @@ public sealed record TrainingOptions
         if (Epochs < 1) throw new ArgumentException($"epochs must be >= 1 (got {Epochs}).", nameof(Epochs));
         if (BatchSize < 0) throw new ArgumentException($"batch size must be >= 0 (got {BatchSize}).", nameof(BatchSize));
         if (LatentInputs < 0) throw new ArgumentException($"latent inputs must be >= 0 (got {LatentInputs}).", nameof(LatentInputs));
+        if (PolishIterations < 0) throw new ArgumentException($"polish iterations must be >= 0 (got {PolishIterations}).", nameof(PolishIterations));
         if (Threads < 0) throw new ArgumentException($"threads must be >= 0 (got {Threads}).", nameof(Threads));
         if (EarlyStoppingPatience < 0) throw new ArgumentException("early-stopping patience must be >= 0.", nameof(EarlyStoppingPatience));
         if (CheckpointEvery < 0) throw new ArgumentException("checkpoint interval must be >= 0.", nameof(CheckpointEvery));
@@ -77,6 +85,9 @@ public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double
 /// </summary>
 public sealed record TrainingResult(TheoryAwareNetwork Network, double[] TrainLoss, double[] TestLoss, int BestEpoch, double Seconds)
 {
+    /// <summary>The L-BFGS polish after Adam, when <see cref="TrainingOptions.PolishIterations"/> asked for one.</summary>
+    public PolishReport? Polish { get; init; }
+
     /// <summary>Writes <c>epoch,train_loss,test_loss</c> to a CSV file atomically.</summary>
     public void WriteLossCurves(string path) => LossCurveCsv.Write(path, TrainLoss, TestLoss);
 }
