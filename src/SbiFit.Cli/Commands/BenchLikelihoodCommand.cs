@@ -80,7 +80,8 @@ internal static class BenchLikelihoodCommand
             console.Out.WriteLine("fit minima (value ± HESSE error" + (problemKind == LikelihoodProblem.Asimov ? ", pull (value − theta_gen)/error)" : ")") + ":");
             foreach (var r in rows.Where(r => r.FitValues.Count > 0))
                 console.Out.WriteLine($"  {r.Backend,-12} {r.Events,9} {r.NTheta,4}  " + string.Join("  ", r.FitValues.Select((v, k) =>
-                    $"{v:F5} ± {r.FitErrors[k]:F5}" + (problemKind == LikelihoodProblem.Asimov ? $" ({(v - gen) / r.FitErrors[k]:+0.00;-0.00})" : ""))));
+                    $"{v:F5} ± {r.FitErrors[k]:F5}" + (problemKind == LikelihoodProblem.Asimov ? $" ({(v - gen) / r.FitErrors[k]:+0.00;-0.00})" : "")))
+                    + (double.IsFinite(r.FitFullPasses) ? $"  [cache: {r.FitLinearisations} linearisations, {r.FitFullPasses:F1} full passes]" : ""));
             if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, warmUp, rows, linearise, problemKind, gen);
             if (parse.GetValue(plot) is { } png) WritePlot(console, png, machine, rows);
             return 0;
@@ -154,6 +155,7 @@ internal static class BenchLikelihoodCommand
                 ["fit_calls"] = r.FitCalls, ["compile_s"] = r.CompileSeconds,
                 ["setup_s"] = r.SetupSeconds, ["peak_fraction"] = double.IsFinite(r.PeakFraction) ? r.PeakFraction : 0.0,
                 ["fit_values"] = r.FitValues, ["fit_errors"] = r.FitErrors,
+                ["fit_full_passes"] = double.IsFinite(r.FitFullPasses) ? r.FitFullPasses : -1.0, ["fit_linearisations"] = r.FitLinearisations,
             }).ToArray(),
         };
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));

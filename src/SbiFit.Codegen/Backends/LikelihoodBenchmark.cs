@@ -16,6 +16,13 @@ public sealed record LikelihoodBenchmarkRow(string Backend, int Events, int NThe
     public IReadOnlyList<double> FitValues { get; init; } = [];
     /// <summary>HESSE errors of the timed fit, in the order of <see cref="FitValues"/>.</summary>
     public IReadOnlyList<double> FitErrors { get; init; } = [];
+    /// <summary>
+    /// Linearised fits only: events sent through the full network during the timed fit, in units of the dataset
+    /// (each (re-)linearisation counts as one pass); NaN otherwise.
+    /// </summary>
+    public double FitFullPasses { get; init; } = double.NaN;
+    /// <summary>Linearised fits only: (re-)linearisations during the timed fit (0 otherwise).</summary>
+    public int FitLinearisations { get; init; }
 }
 
 /// <summary>The dataset a likelihood benchmark fits (see docs/benchmarks.md, "Likelihood backends").</summary>
@@ -262,14 +269,21 @@ public static class LikelihoodBenchmark
         double valueGrad = nll.HasGradient
             ? Median(() => nll.ValueAndGradient(p, g), repeats)
             : Median(() => { nll.Value(p); for (int k = 0; k < 2 * nt; k++) nll.Value(p); }, repeats);
-        int calls = 0;
+        int calls = 0, linearisations = 0;
+        double passes = double.NaN;
         FitResult? result = null;
+        var compiled = (fitNll ?? nll).Compiled is { Linearising: true } lc ? lc : null;
         double fit = Median(() =>
         {
+            long full0 = compiled?.TotalFullEvents ?? 0;
+            int lin0 = compiled?.Linearisations ?? 0;
             var minuit = (fitNll ?? nll).CreateMinuit();
             minuit.Migrad();
             result = minuit.Hesse();
             calls = result.NFcn + result.NGrad;
+            if (compiled is null) return;
+            passes = (compiled.TotalFullEvents - full0) / (double)events;
+            linearisations = compiled.Linearisations - lin0;
         }, fitRepeats);
         double compile = nll.Compile is { CacheHit: false } c ? c.Seconds : 0;
         double fraction = peakGflops > 0 ? events * flopsPerEvent / value / 1e9 / peakGflops : double.NaN;
@@ -277,6 +291,8 @@ public static class LikelihoodBenchmark
         {
             FitValues = result?.Values ?? [],
             FitErrors = result?.Errors ?? [],
+            FitFullPasses = passes,
+            FitLinearisations = linearisations,
         };
     }
 
