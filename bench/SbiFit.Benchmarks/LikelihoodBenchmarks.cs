@@ -6,8 +6,9 @@ namespace SbiFit.Benchmarks;
 
 /// <summary>
 /// The four likelihood backends side by side (issue 6): one NLL value, value + gradient and a full MIGRAD + HESSE fit of a
-/// 5-100-100-1 ReLU network on synthetic events. Same workload as <c>sbifit bench likelihood</c>
-/// (<see cref="SyntheticLikelihood"/>); run with <c>--filter '*Likelihood*'</c>.
+/// 5-100-100-1 ReLU network on synthetic events. Same workload as <c>sbifit bench likelihood --problem unweighted</c>
+/// (<see cref="SyntheticLikelihood.Input"/>; the per-call times do not depend on the problem, the fit does);
+/// run with <c>--filter '*Likelihood*'</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class LikelihoodBenchmarks

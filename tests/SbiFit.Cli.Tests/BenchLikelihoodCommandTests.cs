@@ -35,6 +35,24 @@ public sealed class BenchLikelihoodCommandTests : IDisposable
             Assert.True(r.GetProperty("compile_s").GetDouble() >= 0);
         }
         Assert.True(results[2].GetProperty("compile_s").GetDouble() > 0);
+        Assert.Equal("asimov", doc.RootElement.GetProperty("problem").GetString());
+        Assert.Contains("problem: asimov", o.ToString());
+    }
+
+    [Fact]
+    public void UnweightedProblemStaysReachable()
+    {
+        string json = Path.Combine(dir, "unweighted.json");
+        var (o, e) = (new StringWriter(), new StringWriter());
+        int rc = SbiFitApp.Run(["bench", "likelihood", "--events", "2000", "--theta", "1", "--backends", "interpreted", "--quick",
+            "--problem", "unweighted", "--json", json, "--threads", "1"], o, e);
+        Assert.True(rc == 0, e.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal("unweighted", doc.RootElement.GetProperty("problem").GetString());
+        var fit = doc.RootElement.GetProperty("results")[0].GetProperty("fit_values");
+        Assert.Equal(1, fit.GetArrayLength());
+        Assert.Equal(2, SbiFitApp.Run(["bench", "likelihood", "--events", "2000", "--problem", "toy"], new StringWriter(), e));
+        Assert.Contains("--problem: 'toy'", e.ToString());
     }
 
     [Fact]

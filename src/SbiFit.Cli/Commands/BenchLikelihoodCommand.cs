@@ -23,9 +23,22 @@ internal static class BenchLikelihoodCommand
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var plot = new Option<string>("--plot") { Description = "Write a PNG: seconds per value+gradient and per fit vs events for each backend (log-log), one row per n_theta." };
         var noLinearise = new Option<bool>("--no-linearise") { Description = "Switch off the exact linearisation cache of the codegen backends (ReLU networks) in the fits too (the per-call columns always time the kernels with it off)." };
+        var problem = new Option<string>("--problem")
+        {
+            Description = "Dataset: 'asimov' (default; an Asimov dataset generated from the benchmark network itself at theta_gen, "
+                + "the network L1-confined so its ratio is normalised: the minimum lies near theta_gen, as in a real fit) or "
+                + "'unweighted' (the original problem: unit-weight Gaussian events unrelated to the rate term, the 3-theta "
+                + "minimum on a limit far from the start; reproduces the earlier numbers).",
+            DefaultValueFactory = _ => "asimov",
+        };
+        var thetaGen = new Option<double>("--theta-gen")
+        {
+            Description = "Generation point of --problem asimov: every parameter at this value.",
+            DefaultValueFactory = _ => SyntheticLikelihood.DefaultGenerationTheta,
+        };
         var fromJson = new Option<string>("--from-json") { Description = "Do not run: read the results of an earlier --json file (e.g. to --plot them)." };
         var command = new Command("likelihood", "Time NLL value, value+gradient and MIGRAD+HESSE fits for runtime, interpreted, codegen and codegen-ad.");
-        foreach (var o in new Option[] { events, theta, json, backends, quick, threads, plot, fromJson, noLinearise }) command.Options.Add(o);
+        foreach (var o in new Option[] { events, theta, json, backends, quick, threads, plot, fromJson, noLinearise, problem, thetaGen }) command.Options.Add(o);
         command.SetSafeAction(console, parse =>
         {
             if (parse.GetValue(fromJson) is { } earlier)
@@ -42,6 +55,9 @@ internal static class BenchLikelihoodCommand
             int t = parse.GetValue(threads) is > 0 and var tv ? tv : Environment.ProcessorCount;
             bool q = parse.GetValue(quick);
             bool linearise = !parse.GetValue(noLinearise);
+            var problemKind = ParseProblem(parse.GetValue(problem) ?? "asimov");
+            double gen = parse.GetValue(thetaGen);
+            if (!double.IsFinite(gen) || Math.Abs(gen) > 1) throw new CliUsageException($"--theta-gen: {gen} must lie in [-1, 1].");
             double peak = TrainingBenchmark.MeasurePeakGflops(t);
             // Roslyn's one-off JIT warm-up, timed on its own so compile_s is the uncached compile of each cell's source
             // (the CLI's fit commands overlap the warm-up with reading the data).
@@ -49,16 +65,24 @@ internal static class BenchLikelihoodCommand
                 ? Codegen.NllCodeGenerator.WarmUp().GetAwaiter().GetResult() : 0;
             var rows = console.WithProgress("bench likelihood", p =>
                 LikelihoodBenchmark.Run(n, nt, which, peak, t, repeats: q ? 3 : 5, fitRepeats: q ? 1 : 3, progress: p,
-                    linearise: linearise));
+                    linearise: linearise, problem: problemKind, thetaGen: gen));
             string machine = MedianTimer.MachineLine();
             console.Out.WriteLine(machine);
             console.Out.WriteLine($"peak {peak:F1} GFLOP/s (float32 FMA, {t} threads)");
             console.Out.WriteLine($"codegen linearisation cache: {(linearise ? "on" : "off")}");
+            console.Out.WriteLine(problemKind == LikelihoodProblem.Asimov
+                ? $"problem: asimov (theta_gen = {gen:G4} for every parameter)"
+                : "problem: unweighted (the original random-network problem)");
             if (warmUp > 0) console.Out.WriteLine($"Roslyn warm-up (first compile in the process, before the cells) {warmUp:F2} s");
             console.Out.WriteLine($"{"backend",-12} {"events",9} {"n_th",4} {"value ms",10} {"val+grad ms",11} {"fit ms",10} {"calls",6} {"compile s",9} {"%peak",6}");
             foreach (var r in rows)
                 console.Out.WriteLine($"{r.Backend,-12} {r.Events,9} {r.NTheta,4} {r.ValueSeconds * 1e3,10:F3} {r.ValueGradSeconds * 1e3,11:F3} {r.FitSeconds * 1e3,10:F1} {r.FitCalls,6} {r.CompileSeconds,9:F2} {100 * r.PeakFraction,6:F1}");
-            if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, warmUp, rows, linearise);
+            console.Out.WriteLine("fit minima (value ± HESSE error" + (problemKind == LikelihoodProblem.Asimov ? ", pull (value − theta_gen)/error)" : ")") + ":");
+            foreach (var r in rows.Where(r => r.FitValues.Count > 0))
+                console.Out.WriteLine($"  {r.Backend,-12} {r.Events,9} {r.NTheta,4}  " + string.Join("  ", r.FitValues.Select((v, k) =>
+                    $"{v:F5} ± {r.FitErrors[k]:F5}" + (problemKind == LikelihoodProblem.Asimov ? $" ({(v - gen) / r.FitErrors[k]:+0.00;-0.00})" : "")))
+                    + (double.IsFinite(r.FitFullPasses) ? $"  [cache: {r.FitLinearisations} linearisations, {r.FitFullPasses:F1} full passes]" : ""));
+            if (parse.GetValue(json) is { } path) WriteJson(path, machine, peak, warmUp, rows, linearise, problemKind, gen);
             if (parse.GetValue(plot) is { } png) WritePlot(console, png, machine, rows);
             return 0;
         });
@@ -106,7 +130,15 @@ internal static class BenchLikelihoodCommand
         }
     }
 
-    static void WriteJson(string path, string machine, double peak, double warmUp, IReadOnlyList<LikelihoodBenchmarkRow> rows, bool linearise)
+    static LikelihoodProblem ParseProblem(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "asimov" => LikelihoodProblem.Asimov,
+        "unweighted" => LikelihoodProblem.Unweighted,
+        _ => throw new CliUsageException($"--problem: '{name}' is not a problem (asimov, unweighted)."),
+    };
+
+    static void WriteJson(string path, string machine, double peak, double warmUp, IReadOnlyList<LikelihoodBenchmarkRow> rows, bool linearise,
+        LikelihoodProblem problem, double thetaGen)
     {
         var doc = new Dictionary<string, object>
         {
@@ -114,12 +146,16 @@ internal static class BenchLikelihoodCommand
             ["peak_gflops"] = peak,
             ["roslyn_warmup_s"] = warmUp,
             ["linearise"] = linearise,
+            ["problem"] = problem == LikelihoodProblem.Asimov ? "asimov" : "unweighted",
+            ["theta_gen"] = problem == LikelihoodProblem.Asimov ? thetaGen : 0.0,
             ["results"] = rows.Select(r => new Dictionary<string, object>
             {
                 ["backend"] = r.Backend, ["events"] = r.Events, ["n_theta"] = r.NTheta,
                 ["value_s"] = r.ValueSeconds, ["value_grad_s"] = r.ValueGradSeconds, ["fit_s"] = r.FitSeconds,
                 ["fit_calls"] = r.FitCalls, ["compile_s"] = r.CompileSeconds,
                 ["setup_s"] = r.SetupSeconds, ["peak_fraction"] = double.IsFinite(r.PeakFraction) ? r.PeakFraction : 0.0,
+                ["fit_values"] = r.FitValues, ["fit_errors"] = r.FitErrors,
+                ["fit_full_passes"] = double.IsFinite(r.FitFullPasses) ? r.FitFullPasses : -1.0, ["fit_linearisations"] = r.FitLinearisations,
             }).ToArray(),
         };
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
