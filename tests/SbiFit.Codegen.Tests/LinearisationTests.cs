@@ -65,6 +65,26 @@ public sealed class LinearisationTests(CompiledFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public void ResetLinearisationStartsAfreshWithoutChangingResults()
+    {
+        var (lin, full) = Build(Activation.ReLU, 3, Precision.Double);
+        double[] near = [0.01, -0.02, 0.005];
+        var g = new double[3]; var gAfter = new double[3];
+        double before = lin.ValueAndGradient(near, g);
+        Assert.Equal(1, lin.Linearisations);
+        Assert.Equal([0.01, -0.02, 0.005], lin.ReferencePoint!);
+        lin.ResetLinearisation();
+        Assert.Null(lin.ReferencePoint);
+        double[] other = [0.02, -0.01, 0.0];
+        lin.Value(other);   // the first call after a reset linearises at its own point
+        Assert.Equal(2, lin.Linearisations);
+        Assert.Equal(other, lin.ReferencePoint!);
+        Close(full.Value(other), lin.Value(other), 1e-9, "value after reset");
+        Close(before, lin.ValueAndGradient(near, gAfter), 1e-9, "value at the first point");
+        for (int k = 0; k < 3; k++) Close(g[k], gAfter[k], 1e-9, $"gradient {k}");
+    }
+
+    [Fact]
     public void ResultsDoNotDependOnThreadCount()
     {
         var net = TestNetworks.Random(Activation.ReLU, 3, seed: 73);

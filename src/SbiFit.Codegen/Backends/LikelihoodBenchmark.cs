@@ -275,6 +275,9 @@ public static class LikelihoodBenchmark
         var compiled = (fitNll ?? nll).Compiled is { Linearising: true } lc ? lc : null;
         double fit = Median(() =>
         {
+            // Each fit starts from an empty cache, as a single fit in a fresh process would (the warm-up fit would
+            // otherwise leave it linearised at the minimum).
+            compiled?.ResetLinearisation();
             long full0 = compiled?.TotalFullEvents ?? 0;
             int lin0 = compiled?.Linearisations ?? 0;
             var minuit = (fitNll ?? nll).CreateMinuit();
