@@ -44,8 +44,9 @@ internal static class LbfgsPolish
             for (int i = 0; i < n; i++) { reg += (double)pf[i] * pf[i]; g[i] = grad[i] + l2 * pf[i]; }
             double held = test.Evaluate(pf, testRows, 0, testRows.Length, null);
             if (double.IsFinite(loss) && held < bestTest) { bestTest = held; bestTrain = loss; Array.Copy(pf, best, n); }
-            // A non-finite loss makes the line search back off; it is never kept.
-            return (double.IsFinite(loss) ? loss + 0.5 * l2 * reg : double.MaxValue, g);
+            // A non-finite loss makes the line search back off (a huge value, a zero gradient); it is never kept.
+            if (!double.IsFinite(loss)) return (double.MaxValue, Vector<double>.Build.Dense(n));
+            return (loss + 0.5 * l2 * reg, g);
         }
         var minimizer = new LimitedMemoryBfgsMinimizer(1e-10, 1e-12, 1e-12, Memory, iterations);
         try { minimizer.FindMinimum(ObjectiveFunction.Gradient(Evaluate), Vector<double>.Build.Dense(n, i => start[i])); }
