@@ -278,7 +278,7 @@ public sealed class CompiledNll : IObjective
         int n = Dimension;
         double callPasses = gradient.IsEmpty ? 1 : gradientMode == GradientMode.Forward ? 1 + n : 2;
         debt += unsafeFraction * callPasses;
-        if (lin is null || (mayRelinearise && unsafeFraction > RelineariseFraction && debt >= 2 + n))
+        if (lin is null || (mayRelinearise && unsafeFraction > RelineariseFraction && debt >= RelineariseDebt))
         {
             long before = TotalFullEvents;
             Relinearise(theta);
