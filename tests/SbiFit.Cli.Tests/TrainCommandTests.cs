@@ -122,12 +122,16 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
         Assert.Null(Assert.Single(oracle.Setup.Parameters()).Lower); // the exact ratio is valid everywhere
     }
 
+    /// <summary>`train` on the fixture sample: 8x8 network, 2 epochs, one thread, plus <paramref name="extra"/> options.</summary>
+    (int Exit, string Out, string Err) TrainBriefly(string outPath, params string[] extra) =>
+        Cli.Run(["train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", outPath, "--features", string.Join(",", TrainedModelFixture.Features),
+            "--hidden", "8,8", "--epochs", "2", "--threads", "1", .. extra]);
+
     [Fact]
     public void LatentInputsZeroGivesTheSeedsPureShiftNetwork()
     {
         string path = Path.Combine(fx.Dir, "shift.onnx");
-        var r = Cli.Run("train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", path, "--latent-inputs", "0",
-            "--features", string.Join(",", TrainedModelFixture.Features), "--hidden", "8,8", "--epochs", "2", "--threads", "1");
+        var r = TrainBriefly(path, "--latent-inputs", "0");
         Assert.True(r.Exit == 0, r.Err);
         var net = OnnxModelReader.Load(path).Network!;
         Assert.Equal(0, net.LatentCount);
@@ -138,13 +142,11 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
     public void PolishRunsAfterAdamAndIsRecordedInTheModel()
     {
         string path = Path.Combine(fx.Dir, "polished.onnx");
-        var r = Cli.Run("train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", path, "--polish", "5",
-            "--features", string.Join(",", TrainedModelFixture.Features), "--hidden", "8,8", "--epochs", "2", "--threads", "1");
+        var r = TrainBriefly(path, "--polish", "5");
         Assert.True(r.Exit == 0, r.Err);
         Assert.Contains("L-BFGS polish:", r.Out);
         Assert.Contains("polish=5", OnnxModelReader.Load(path).Metadata["training_settings"]);
-        r = Cli.Run("train", "--data", fx.DataPath, "--theta", "V_R:-1:1", "--out", Path.Combine(fx.Dir, "bad.onnx"), "--polish", "-1",
-            "--features", string.Join(",", TrainedModelFixture.Features));
+        r = TrainBriefly(Path.Combine(fx.Dir, "bad.onnx"), "--polish", "-1");
         Assert.Equal(2, r.Exit);
         Assert.Contains("polish iterations", r.Err);
         Assert.False(File.Exists(Path.Combine(fx.Dir, "bad.onnx")));

@@ -130,12 +130,12 @@ internal static class BenchLikelihoodCommand
         }
     }
 
-    static LikelihoodProblem ParseProblem(string name) => name.Trim().ToLowerInvariant() switch
-    {
-        "asimov" => LikelihoodProblem.Asimov,
-        "unweighted" => LikelihoodProblem.Unweighted,
-        _ => throw new CliUsageException($"--problem: '{name}' is not a problem (asimov, unweighted)."),
-    };
+    /// <summary>The problem's name on the command line and in the JSON file.</summary>
+    static string ProblemName(LikelihoodProblem problem) => problem.ToString().ToLowerInvariant();
+
+    static LikelihoodProblem ParseProblem(string name) =>
+        Enum.GetValues<LikelihoodProblem>().Where(p => ProblemName(p) == name.Trim().ToLowerInvariant()).Cast<LikelihoodProblem?>().FirstOrDefault()
+        ?? throw new CliUsageException($"--problem: '{name}' is not a problem ({string.Join(", ", Enum.GetValues<LikelihoodProblem>().Select(ProblemName))}).");
 
     static void WriteJson(string path, string machine, double peak, double warmUp, IReadOnlyList<LikelihoodBenchmarkRow> rows, bool linearise,
         LikelihoodProblem problem, double thetaGen)
@@ -146,7 +146,7 @@ internal static class BenchLikelihoodCommand
             ["peak_gflops"] = peak,
             ["roslyn_warmup_s"] = warmUp,
             ["linearise"] = linearise,
-            ["problem"] = problem == LikelihoodProblem.Asimov ? "asimov" : "unweighted",
+            ["problem"] = ProblemName(problem),
             ["theta_gen"] = problem == LikelihoodProblem.Asimov ? thetaGen : 0.0,
             ["results"] = rows.Select(r => new Dictionary<string, object>
             {

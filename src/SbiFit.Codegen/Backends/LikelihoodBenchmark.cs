@@ -72,17 +72,26 @@ public static class SyntheticLikelihood
         var x = new float[events * nx];
         for (int i = 0; i < events; i++)
             for (int j = 0; j < nx; j++) x[i * nx + j] = (float)(net.Mean[j] + net.Std[j] * rng.NextGaussian());
-        return new SbiLikelihoodInput
-        {
-            Parameters = pois.Select(n => new Parameter(n, 0.0, 0.05, -2, 2)).ToArray(),
-            ThetaParameters = pois.ToArray(),
-            Features = x,
-            Weights = Enumerable.Repeat(1.0, events).ToArray(),
-            Rate = new RateQuadraticForm(RateMatrix.Compute(Lepton.Muon, FormFactorsCln.Hflav2019).Packed),
-            StandardModelYield = events,
-            Constraints = [new ParameterConstraint(pois[0], 0.0, 1.0)],
-        };
+        return BenchmarkInput(pois, x, Enumerable.Repeat(1.0, events).ToArray(), MuonRate(), constraintMean: 0.0);
     }
+
+    /// <summary>The muon rate matrix as the extended term's reference rate form.</summary>
+    static RateQuadraticForm MuonRate() => new(RateMatrix.Compute(Lepton.Muon, FormFactorsCln.Hflav2019).Packed);
+
+    /// <summary>
+    /// What both problems share: parameters <paramref name="pois"/> (start 0, step 0.05, limits ±2) feeding the theta
+    /// inputs in order, N_SM = the number of events, and a unit Gaussian constraint on the first parameter.
+    /// </summary>
+    static SbiLikelihoodInput BenchmarkInput(IReadOnlyList<string> pois, float[] x, double[] w, RateQuadraticForm rate, double constraintMean) => new()
+    {
+        Parameters = pois.Select(n => new Parameter(n, 0.0, 0.05, -2, 2)).ToArray(),
+        ThetaParameters = pois.ToArray(),
+        Features = x,
+        Weights = w,
+        Rate = rate,
+        StandardModelYield = w.Length,
+        Constraints = [new ParameterConstraint(pois[0], constraintMean, 1.0)],
+    };
 
     /// <summary>Default generation point of <see cref="AsimovInput"/>: every parameter at this value (see docs/benchmarks.md).</summary>
     public const double DefaultGenerationTheta = 0.005;
@@ -146,21 +155,12 @@ public static class SyntheticLikelihood
             }
         }
         var (x, w) = ImportanceSample(net, events, thetaGen, centre, width, rng);
-        var rate = new RateQuadraticForm(RateMatrix.Compute(Lepton.Muon, FormFactorsCln.Hflav2019).Packed);
+        var rate = MuonRate();
         var map = new WilsonParameterMap(pois);
         double nu = events * rate.Evaluate(map, Enumerable.Repeat(thetaGen, pois.Count).ToArray()) / rate.Evaluate(map, new double[pois.Count]);
         double scale = nu / w.Sum();
         for (int i = 0; i < events; i++) w[i] *= scale;
-        return new SbiLikelihoodInput
-        {
-            Parameters = pois.Select(n => new Parameter(n, 0.0, 0.05, -2, 2)).ToArray(),
-            ThetaParameters = pois.ToArray(),
-            Features = x,
-            Weights = w,
-            Rate = rate,
-            StandardModelYield = events,
-            Constraints = [new ParameterConstraint(pois[0], thetaGen, 1.0)],
-        };
+        return BenchmarkInput(pois, x, w, rate, constraintMean: thetaGen);
     }
 
     /// <summary>Events from independent t₄(centre, width) proposals in standardised units, weights exp(logit(x, θ_gen))/g (max 1).</summary>
@@ -188,14 +188,6 @@ public static class SyntheticLikelihood
         var w = new double[events];
         for (int i = 0; i < events; i++) w[i] = Math.Exp(logW[i] - max);
         return (x, w);
-    }
-
-    /// <summary>Kish effective sample size (Σw)²/Σw² of a weight vector.</summary>
-    public static double EffectiveEvents(ReadOnlySpan<double> w)
-    {
-        double s = 0, s2 = 0;
-        foreach (double v in w) { s += v; s2 += v * v; }
-        return s * s / s2;
     }
 }
 
@@ -238,13 +230,7 @@ public static class LikelihoodBenchmark
                     using var builder = new SbiLikelihoodBuilder(net, onnx) { Threads = threads, Linearise = linearise };
                     foreach (var backend in backends)
                     {
-                        // Per-call columns time the kernels (cache off: a linearised call at a repeated point is answered
-                        // from the cache and says nothing about the per-event cost); the fit runs as the user's would.
-                        builder.Linearise = false;
-                        var kernels = builder.Build(backend, input);
-                        builder.Linearise = linearise;
-                        var fitting = linearise && backend is LikelihoodBackend.Codegen or LikelihoodBackend.CodegenAd
-                            ? builder.Build(backend, input) : null;
+                        var (kernels, fitting) = BuildForTiming(builder, backend, input, linearise);
                         rows.Add(Measure(kernels, n, nt, flopsPerEvent, peakGflops, repeats, fitRepeats, fitting));
                         progress?.Report(++done / (double)total);
                     }
@@ -253,6 +239,22 @@ public static class LikelihoodBenchmark
         }
         finally { try { Directory.Delete(dir, true); } catch (IOException) { } }
         return rows;
+    }
+
+    /// <summary>
+    /// The likelihood the per-call timings use, with the linearisation cache off (a linearised call at a repeated point is
+    /// answered from the cache and says nothing about the per-event cost), and, for the generated backends when
+    /// <paramref name="linearise"/>, a second one with the cache on for the fits, which run as a user's would (null
+    /// otherwise: fit the first). Leaves <see cref="SbiLikelihoodBuilder.Linearise"/> at <paramref name="linearise"/>.
+    /// </summary>
+    public static (SbiLikelihood Kernels, SbiLikelihood? Fitting) BuildForTiming(SbiLikelihoodBuilder builder, LikelihoodBackend backend,
+        SbiLikelihoodInput input, bool linearise)
+    {
+        builder.Linearise = false;
+        var kernels = builder.Build(backend, input);
+        builder.Linearise = linearise;
+        var fitting = linearise && backend is LikelihoodBackend.Codegen or LikelihoodBackend.CodegenAd ? builder.Build(backend, input) : null;
+        return (kernels, fitting);
     }
 
     /// <summary>
@@ -272,7 +274,8 @@ public static class LikelihoodBenchmark
         int calls = 0, linearisations = 0;
         double passes = double.NaN;
         FitResult? result = null;
-        var compiled = (fitNll ?? nll).Compiled is { Linearising: true } lc ? lc : null;
+        var fitting = fitNll ?? nll;
+        var compiled = fitting.Compiled is { Linearising: true } lc ? lc : null;
         double fit = Median(() =>
         {
             // Each fit starts from an empty cache, as a single fit in a fresh process would (the warm-up fit would
@@ -280,7 +283,7 @@ public static class LikelihoodBenchmark
             compiled?.ResetLinearisation();
             long full0 = compiled?.TotalFullEvents ?? 0;
             int lin0 = compiled?.Linearisations ?? 0;
-            var minuit = (fitNll ?? nll).CreateMinuit();
+            var minuit = fitting.CreateMinuit();
             minuit.Migrad();
             result = minuit.Hesse();
             calls = result.NFcn + result.NGrad;

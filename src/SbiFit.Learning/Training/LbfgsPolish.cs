@@ -31,9 +31,9 @@ internal static class LbfgsPolish
         int n = start.Length, evaluations = 0;
         var grad = new double[n];
         var pf = new float[n];
+        // L-BFGS evaluates the start first, so Adam's point is scored (and kept unless beaten) by Evaluate itself.
         var best = (float[])start.Clone();
-        double bestTest = test.Evaluate(start, testRows, 0, testRows.Length, null);
-        double bestTrain = train.Evaluate(start, trainRows, 0, trainRows.Length, null);
+        double bestTest = double.PositiveInfinity, bestTrain = double.NaN;
         (double, Vector<double>) Evaluate(Vector<double> v)
         {
             cancellationToken.ThrowIfCancellationRequested();
