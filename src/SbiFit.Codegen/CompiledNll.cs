@@ -20,8 +20,9 @@ public sealed class CompiledNll : IObjective
     readonly GradientMode gradientMode;
     readonly double[] weights;
     readonly int events;
-    Linearisation? lin;
+    LinearisationCache? lin;
     double debt;
+    bool hessianProbes;
 
     /// <summary>
     /// Binds <paramref name="x"/> (raw features [events, n_x] row-major) and <paramref name="w"/> to the kernels and
@@ -52,27 +53,28 @@ public sealed class CompiledNll : IObjective
     /// </summary>
     public bool Linearising { get; }
     /// <summary>
-    /// Re-linearise only at points where more than this fraction of the events would need the full network, and only
-    /// once the network work spent on unsafe events since the last linearisation has reached <see cref="RelineariseDebt"/>.
+    /// A new linearisation level is built only at points where at least this fraction of the events would need the
+    /// full network (below it the unsafe events cost little and a level would mostly add bookkeeping).
     /// </summary>
-    public const double RelineariseFraction = 0.3;
+    public const double RelineariseFraction = 0.05;
 
     /// <summary>
-    /// Network work (in full passes) spent on unsafe events since the last linearisation before another one is bought.
-    /// Two passes, not the 1 + n_θ a linearisation costs (the plain ski-rental rule): after a long move MIGRAD's next
-    /// points cluster, so buying earlier pays. Measured at 1e6 events, 3 θ, near-SM Asimov fit: 3.4 s instead of
-    /// 4.6–4.9 s (full passes 6.0 → 4.0); on the old far-minimum problem (1e5, 3 θ) 2.8 s instead of 2.4 s.
+    /// Ski-rental factor: a new level (1 + n_θ network passes over the tail of the order it re-linearises) is bought
+    /// once the network work spent on unsafe events since the last (re-)linearisation, this call included, reaches
+    /// this fraction of its cost. Half: after a long move MIGRAD's next points cluster, so buying early pays (with one
+    /// level for all events this rule, as debt ≥ 2 passes, took a 1e6-event 3-θ fit from 4.6–4.9 s to 3.4 s). A 1-θ
+    /// gradient call in forward mode pays 1 + n_θ passes over its unsafe events anyway, so it always buys.
     /// </summary>
-    public const double RelineariseDebt = 2;
-    /// <summary>θ0 of the current linearisation (null before the first call).</summary>
-    public IReadOnlyList<double>? ReferencePoint => lin?.Theta0;
-    /// <summary>Number of (re-)linearisations so far.</summary>
+    public const double RelineariseDebt = 0.5;
+    /// <summary>θ of the newest linearisation level (null before the first call).</summary>
+    public IReadOnlyList<double>? ReferencePoint => lin?.ReferencePoint;
+    /// <summary>Number of (re-)linearisations so far: the first one and every later level (each over part of the events).</summary>
     public int Linearisations { get; private set; }
     /// <summary>Events (padding included, whole blocks) evaluated through the full network by the last call; all of them without linearisation.</summary>
     public long LastFullEvents { get; private set; }
-    /// <summary>Fraction of the events the last call evaluated through the full network (above 1 on a call that re-linearised: the linearisation pass counts as all events).</summary>
+    /// <summary>Fraction of the events the last call evaluated through the full network (above 1 on a call that re-linearised: the re-linearised events count once more).</summary>
     public double LastFullFraction => (double)LastFullEvents / (data.Blocks * (long)kernels.BlockEvents);
-    /// <summary>Events evaluated through the full network over all calls (counting each linearisation as all events).</summary>
+    /// <summary>Events evaluated through the full network over all calls (counting each linearisation's events once more).</summary>
     public long TotalFullEvents { get; private set; }
 
     /// <inheritdoc/>
@@ -95,7 +97,10 @@ public sealed class CompiledNll : IObjective
     /// <summary>Steps the last gradient-difference Hessian used.</summary>
     public double[]? LastHessianSteps { get; private set; }
 
-    void ForEachChunk(Action<int, int, int> body) => ForEachChunk(data, 0, body);
+    void ForEachChunk(Action<int, int, int> body) => ForEachChunk(parallel, All, body);
+
+    /// <summary>Every block of the bound dataset, as one range.</summary>
+    (int Begin, int End)[] All => [(0, data.Blocks)];
 
     void CheckTheta(ReadOnlySpan<double> p)
     {
@@ -113,22 +118,22 @@ public sealed class CompiledNll : IObjective
     {
         CheckTheta(p);
         var theta = p.ToArray();
-        double learned = Linearising ? LinearisedValue(theta, default) : FullValue(data, 0, theta);
+        double learned = Linearising ? LinearisedValue(theta, default) : FullValue(data, All, theta);
         return learned + kernels.Penalty(theta, data.SumOfWeights, default, default);
     }
 
-    /// <summary>Learned term over blocks [firstBlock, Blocks) of <paramref name="d"/>.</summary>
-    double FullValue(INllData d, int firstBlock, double[] theta)
+    /// <summary>Learned term over the block <paramref name="ranges"/> of <paramref name="d"/>.</summary>
+    double FullValue(INllData d, IReadOnlyList<(int Begin, int End)> ranges, double[] theta)
     {
-        var parts = new double[ChunkCount(d, firstBlock)];
-        ForEachChunk(d, firstBlock, (b0, b1, c) => parts[c] = d.Value(b0, b1, theta));
-        Count(d.Blocks - firstBlock);
+        var parts = new double[ChunkCount(ranges)];
+        ForEachChunk(parallel, ranges, (b0, b1, c) => parts[c] = d.Value(b0, b1, theta));
+        Count(ranges);
         return Sum(parts);
     }
 
-    void Count(int blocks)
+    void Count(IReadOnlyList<(int Begin, int End)> ranges)
     {
-        LastFullEvents = blocks * (long)kernels.BlockEvents;
+        LastFullEvents = ranges.Sum(r => r.End - r.Begin) * (long)kernels.BlockEvents;
         TotalFullEvents += LastFullEvents;
     }
 
@@ -139,166 +144,103 @@ public sealed class CompiledNll : IObjective
         CheckTheta(p);
         if (gradient.Length != Dimension) throw new ArgumentException($"gradient has {gradient.Length} entries, expected {Dimension}.");
         var theta = p.ToArray();
-        double learned = Linearising ? LinearisedValue(theta, gradient) : FullValueGradient(data, 0, theta, gradient);
+        double learned = Linearising ? LinearisedValue(theta, gradient) : FullValueGradient(data, All, theta, gradient);
         return learned + kernels.Penalty(theta, data.SumOfWeights, gradient, default);
     }
 
-    /// <summary>Learned term and its θ-gradient (written into <paramref name="gradient"/>) over blocks [firstBlock, Blocks) of <paramref name="d"/>.</summary>
-    double FullValueGradient(INllData d, int firstBlock, double[] theta, Span<double> gradient)
+    /// <summary>Learned term and its θ-gradient (written into <paramref name="gradient"/>) over the block <paramref name="ranges"/> of <paramref name="d"/>.</summary>
+    double FullValueGradient(INllData d, IReadOnlyList<(int Begin, int End)> ranges, double[] theta, Span<double> gradient)
     {
-        int n = Dimension, count = ChunkCount(d, firstBlock);
+        int n = Dimension, count = ChunkCount(ranges);
         var parts = new double[count];
         if (gradientMode == GradientMode.Forward)
         {
             var grads = new double[count * n];
-            ForEachChunk(d, firstBlock, (b0, b1, c) => parts[c] = d.ValueGradientForward(b0, b1, theta, grads.AsSpan(c * n, n)));
+            ForEachChunk(parallel, ranges, (b0, b1, c) => parts[c] = d.ValueGradientForward(b0, b1, theta, grads.AsSpan(c * n, n)));
             SumColumns(grads, n, gradient);
         }
         else
         {
             var first = new double[count * width];
-            ForEachChunk(d, firstBlock, (b0, b1, c) => parts[c] = d.ValueGradientReverse(b0, b1, theta, first.AsSpan(c * width, width)));
+            ForEachChunk(parallel, ranges, (b0, b1, c) => parts[c] = d.ValueGradientReverse(b0, b1, theta, first.AsSpan(c * width, width)));
             var g = new double[width];
             SumColumns(first, width, g);
             kernels.ProjectToTheta(g, gradient);
         }
-        Count(d.Blocks - firstBlock);
+        Count(ranges);
         return Sum(parts);
     }
 
-    /// <summary>Fixed chunks of <see cref="BlocksPerChunk"/> blocks from <paramref name="firstBlock"/> to the end of <paramref name="d"/>.</summary>
-    void ForEachChunk(INllData d, int firstBlock, Action<int, int, int> body)
-    {
-        int count = ChunkCount(d, firstBlock);
-        void Run(int c) => body(firstBlock + c * BlocksPerChunk, Math.Min(d.Blocks, firstBlock + (c + 1) * BlocksPerChunk), c);
-        if (parallel.MaxDegreeOfParallelism == 1 || count <= 1) for (int c = 0; c < count; c++) Run(c);
-        else Parallel.For(0, count, parallel, Run);
-    }
-
-    static int ChunkCount(INllData d, int firstBlock) => (d.Blocks - firstBlock + BlocksPerChunk - 1) / BlocksPerChunk;
-
     /// <summary>
-    /// The linearisation at θ0: the events sorted by certified radius (descending, in buckets), the permuted dataset,
-    /// and per-block prefix sums of w·(logit(θ0) − logit(0)) and w·∂logit/∂θ in that order.
+    /// Runs <paramref name="body"/>(b0, b1, chunk) over fixed chunks of <see cref="BlocksPerChunk"/> blocks of each
+    /// range in turn, chunk numbers in that order (so partial sums can be added in a fixed order).
     /// </summary>
-    sealed class Linearisation
+    internal static void ForEachChunk(ParallelOptions parallel, IReadOnlyList<(int Begin, int End)> ranges, Action<int, int, int> body)
     {
-        public required double[] Theta0;
-        public required INllData Sorted;
-        /// <summary>Per bucket (descending radius): number of events in this and all larger-radius buckets.</summary>
-        public required int[] SafeCount;
-        /// <summary>Per bucket: a lower bound on the radius of its events.</summary>
-        public required double[] Edge;
-        /// <summary>[blocks + 1]: Σ w·difference over the first b blocks of the sorted order.</summary>
-        public required double[] PrefixValue;
-        /// <summary>[(blocks + 1)·n_θ]: Σ w·tangent over the first b blocks.</summary>
-        public required double[] PrefixTangent;
+        var chunks = new List<(int, int)>();
+        foreach (var (begin, end) in ranges)
+            for (int b = begin; b < end; b += BlocksPerChunk) chunks.Add((b, Math.Min(end, b + BlocksPerChunk)));
+        void Run(int c) => body(chunks[c].Item1, chunks[c].Item2, c);
+        if (parallel.MaxDegreeOfParallelism == 1 || chunks.Count <= 1) for (int c = 0; c < chunks.Count; c++) Run(c);
+        else Parallel.For(0, chunks.Count, parallel, Run);
     }
 
-    /// <summary>Radius buckets per octave, and the octave range below which a radius counts as zero.</summary>
-    const int BucketsPerOctave = 16, Octaves = 64;
-    /// <summary>Radii are shrunk by this factor before bucketing (a margin for the rounding of s and its tangents).</summary>
-    const double RadiusSafety = 0.99;
-
-    /// <summary>Bucket of a radius: 0 for (near) zero, 1 + BucketsPerOctave·(log2 r + Octaves) up to the top one for +∞.</summary>
-    static int Bucket(double r, int buckets)
-    {
-        if (double.IsPositiveInfinity(r) || double.IsNaN(r)) return buckets - 1;
-        r *= RadiusSafety;
-        if (!(r > 0)) return 0;
-        double l = Math.Log2(r);
-        if (l < -Octaves) return 0;
-        if (l >= Octaves) return buckets - 2;
-        return 1 + (int)Math.Floor((l + Octaves) * BucketsPerOctave);
-    }
-
-    void Relinearise(double[] theta)
-    {
-        int n = Dimension, be = kernels.BlockEvents, padded = data.Blocks * be;
-        var diff = new double[padded]; var tan = new double[padded * n]; var rad = new double[padded];
-        ForEachChunk((b0, b1, _) => data.Linearise(b0, b1, theta, diff.AsSpan(b0 * be, (b1 - b0) * be),
-            tan.AsSpan(b0 * be * n, (b1 - b0) * be * n), rad.AsSpan(b0 * be, (b1 - b0) * be)));
-        Linearisations++;
-        TotalFullEvents += padded; LastFullEvents = padded;
-        // Counting sort by bucket, descending radius, stable (deterministic).
-        int buckets = 2 * Octaves * BucketsPerOctave + 2;
-        var key = new int[events]; var counts = new int[buckets];
-        for (int e = 0; e < events; e++) counts[key[e] = Bucket(rad[e], buckets)]++;
-        var start = new int[buckets]; var safe = new int[buckets]; var edge = new double[buckets];
-        int acc = 0;
-        for (int b = buckets - 1; b >= 0; b--)
-        {
-            start[b] = acc; acc += counts[b]; safe[b] = acc;
-            // Lower bound of the bucket's (shrunk) radii, one bucket lower still to absorb the rounding of log2/floor.
-            edge[b] = b == buckets - 1 ? double.MaxValue : b == 0 ? 0 : Math.Pow(2, (b - 2) / (double)BucketsPerOctave - Octaves);
-        }
-        var order = new int[events];
-        for (int e = 0; e < events; e++) order[start[key[e]]++] = e;
-        var sorted = data.Permute(order);
-        var pv = new double[data.Blocks + 1]; var pt = new double[(data.Blocks + 1) * n];
-        double v = 0; var t = new double[n];
-        for (int b = 0; b < data.Blocks; b++)
-        {
-            for (int p = b * be; p < Math.Min(events, (b + 1) * be); p++)
-            {
-                int e = order[p]; double w = weights[e];
-                v += w * diff[e];
-                for (int k = 0; k < n; k++) t[k] += w * tan[e * n + k];
-            }
-            pv[b + 1] = v; t.CopyTo(pt, (b + 1) * n);
-        }
-        lin = new Linearisation { Theta0 = (double[])theta.Clone(), Sorted = sorted, SafeCount = safe, Edge = edge, PrefixValue = pv, PrefixTangent = pt };
-    }
-
-    /// <summary>Blocks of the sorted order whose events are all certified safe at <paramref name="theta"/>.</summary>
-    int SafeBlocks(Linearisation l, double[] theta)
-    {
-        double d = 0;
-        for (int k = 0; k < theta.Length; k++) d = Math.Max(d, Math.Abs(theta[k] - l.Theta0[k]));
-        int safe = 0;   // events in buckets whose radius bound exceeds d (edges decrease with the bucket index from the top)
-        for (int b = l.Edge.Length - 1; b >= 0 && l.Edge[b] > d; b--) safe = l.SafeCount[b];
-        return safe / kernels.BlockEvents;
-    }
+    static int ChunkCount(IReadOnlyList<(int Begin, int End)> ranges) => ranges.Sum(r => (r.End - r.Begin + BlocksPerChunk - 1) / BlocksPerChunk);
 
     /// <summary>
-    /// Learned term (and its gradient, when <paramref name="gradient"/> is not empty) through the linearisation: the
-    /// certified-safe blocks from the prefix sums, the others through the network; re-linearises at θ first when more
-    /// than <see cref="RelineariseFraction"/> of the blocks would need the network.
+    /// Learned term (and its gradient, when <paramref name="gradient"/> is not empty) through the linearisation cache:
+    /// the certified-safe events from the levels' prefix sums, the others through the network. Re-linearises the
+    /// unsafe tail of the order at θ as a new level (see <see cref="LinearisationCache"/>) once the network work spent
+    /// on unsafe events since the last (re-)linearisation reaches <see cref="RelineariseDebt"/> times the new level's
+    /// cost, and at least <see cref="RelineariseFraction"/> of the events are unsafe.
     /// </summary>
     double LinearisedValue(double[] theta, Span<double> gradient)
     {
-        int safeBlocks = lin is null ? 0 : SafeBlocks(lin, theta);
+        int n = Dimension;
+        if (lin is null)
+        {
+            lin = new LinearisationCache(data, theta, weights, n, kernels.BlockEvents, events, parallel);
+            return AfterNewLevel(data.Blocks * (long)kernels.BlockEvents, theta, gradient);
+        }
+        var cache = lin;
+        var ranges = cache.Split(theta, out _, default);
+        int unsafeBlocks = ranges.Sum(r => r.End - r.Begin);
+        double unsafeFraction = unsafeBlocks / (double)data.Blocks;
         // codegen-ad re-linearises only on gradient calls (the points MIGRAD keeps); a far value-only call (a line
         // search probe) just evaluates its unsafe blocks, which never costs more than a plain evaluation.
-        // Ski rental: the network work spent on unsafe blocks since the last linearisation (in full-pass units) must
-        // reach RelineariseDebt before another one is bought; in MIGRAD's long moves each point is visited once, so
-        // re-linearising at every far point would cost more than it saves.
-        bool mayRelinearise = !gradient.IsEmpty || !HasGradient;
-        double unsafeFraction = (data.Blocks - safeBlocks) / (double)data.Blocks;
-        int n = Dimension;
+        bool mayRelinearise = (!gradient.IsEmpty || !HasGradient) && !hessianProbes;
         double callPasses = gradient.IsEmpty ? 1 : gradientMode == GradientMode.Forward ? 1 + n : 2;
         debt += unsafeFraction * callPasses;
-        if (lin is null || (mayRelinearise && unsafeFraction > RelineariseFraction && debt >= RelineariseDebt))
+        if (mayRelinearise && unsafeFraction >= RelineariseFraction)
         {
-            long before = TotalFullEvents;
-            Relinearise(theta);
-            debt = 0;
-            safeBlocks = SafeBlocks(lin!, theta);
-            double value = FullPart(lin!, safeBlocks, theta, gradient);
-            LastFullEvents = TotalFullEvents - before;   // the linearisation pass plus the unsafe blocks
-            return value;
+            // Ski rental: the new level costs 1 + n_θ passes over the tail from the first unsafe block on.
+            double tail = (data.Blocks - ranges[0].Begin) / (double)data.Blocks;
+            if (debt >= RelineariseDebt * tail * (1 + n))
+                return AfterNewLevel(cache.AddLevel(ranges[0].Begin, theta), theta, gradient);
         }
-        return FullPart(lin, safeBlocks, theta, gradient);
+        return FullPart(theta, gradient);
     }
 
-    double FullPart(Linearisation l, int safeBlocks, double[] theta, Span<double> gradient)
+    /// <summary>Books a level that sent <paramref name="evaluated"/> events through the network, and evaluates at its own θ (all but radius-0 events safe).</summary>
+    double AfterNewLevel(long evaluated, double[] theta, Span<double> gradient)
     {
-        int n = Dimension;
-        double linear = l.PrefixValue[safeBlocks];
-        for (int k = 0; k < n; k++) linear += l.PrefixTangent[safeBlocks * n + k] * (theta[k] - l.Theta0[k]);
-        if (gradient.IsEmpty) return FullValue(l.Sorted, safeBlocks, theta) - linear;
-        double full = FullValueGradient(l.Sorted, safeBlocks, theta, gradient);
-        for (int k = 0; k < n; k++) gradient[k] -= l.PrefixTangent[safeBlocks * n + k];
+        Linearisations++;
+        TotalFullEvents += evaluated;
+        debt = 0;
+        double v = FullPart(theta, gradient);
+        LastFullEvents += evaluated;
+        return v;
+    }
+
+    /// <summary>Learned term (and gradient) at θ: the unsafe ranges through the network, minus the safe events' affine sums.</summary>
+    double FullPart(double[] theta, Span<double> gradient)
+    {
+        var l = lin!;
+        Span<double> tangent = gradient.IsEmpty ? default : new double[Dimension];
+        var ranges = l.Split(theta, out double linear, tangent);
+        if (gradient.IsEmpty) return FullValue(l.Sorted, ranges, theta) - linear;
+        double full = FullValueGradient(l.Sorted, ranges, theta, gradient);
+        for (int k = 0; k < Dimension; k++) gradient[k] -= tangent[k];
         return full - linear;
     }
 
@@ -372,7 +314,7 @@ public sealed class CompiledNll : IObjective
     void ExactHessian(double[] theta, Span<double> hessian)
     {
         int n = Dimension;
-        var cols = new double[ChunkCount(data, 0) * n * width];
+        var cols = new double[ChunkCount(All) * n * width];
         ForEachChunk((b0, b1, c) => data.HessianColumns(b0, b1, theta, cols.AsSpan(c * n * width, n * width)));
         var total = new double[n * width];
         SumColumns(cols, n * width, total);
@@ -389,14 +331,31 @@ public sealed class CompiledNll : IObjective
     void DifferenceHessian(double[] theta, double[] steps, Span<double> hessian)
     {
         int n = Dimension;
-        var gp = new double[n]; var gm = new double[n]; var t = (double[])theta.Clone();
-        for (int k = 0; k < n; k++)
+        // The 2·n_θ probes sit within a few 0.1σ of θ: one level at θ itself (when more than a few events are unsafe
+        // there) serves them all, and none is built at a probe, where the next probe would only replace it.
+        if (Linearising && lin is not null)
         {
-            t[k] = theta[k] + steps[k]; ValueAndGradient(t, gp);
-            t[k] = theta[k] - steps[k]; ValueAndGradient(t, gm);
-            t[k] = theta[k];
-            for (int j = 0; j < n; j++) hessian[j * n + k] = (gp[j] - gm[j]) / (2 * steps[k]);
+            var ranges = lin.Split(theta, out _, default);
+            if (ranges.Count > 0 && ranges.Sum(r => r.End - r.Begin) >= RelineariseFraction * data.Blocks)
+            {
+                TotalFullEvents += lin.AddLevel(ranges[0].Begin, theta);
+                Linearisations++;
+                debt = 0;
+            }
         }
+        var gp = new double[n]; var gm = new double[n]; var t = (double[])theta.Clone();
+        hessianProbes = true;
+        try
+        {
+            for (int k = 0; k < n; k++)
+            {
+                t[k] = theta[k] + steps[k]; ValueAndGradient(t, gp);
+                t[k] = theta[k] - steps[k]; ValueAndGradient(t, gm);
+                t[k] = theta[k];
+                for (int j = 0; j < n; j++) hessian[j * n + k] = (gp[j] - gm[j]) / (2 * steps[k]);
+            }
+        }
+        finally { hessianProbes = false; }
         Symmetrise(hessian, n);
     }
 

@@ -75,4 +75,10 @@ public interface INllData
     void Linearise(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference, Span<double> tangent, Span<double> radius);
     /// <summary>A copy of this dataset with its events in the order <paramref name="order"/> (a permutation of 0..events−1), logit(x, 0) included.</summary>
     INllData Permute(ReadOnlySpan<int> order);
+    /// <summary>
+    /// Reorders, in place, the events from block <paramref name="firstBlock"/> on: position first + q (first =
+    /// <paramref name="firstBlock"/> · block events) gets the event now at <paramref name="order"/>[q], which must lie
+    /// in that tail; the events before it do not move.
+    /// </summary>
+    void PermuteTail(int firstBlock, ReadOnlySpan<int> order);
 }

@@ -107,23 +107,67 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
     {
         readonly T[] cache; readonly double[] w; readonly T[] l0; readonly int events;
 
-        /// <summary>The events of <paramref name="src"/> in the order <paramref name="order"/> (a permutation), caches included.</summary>
-        Data(Data src, ReadOnlySpan<int> order)
+        /// <summary>An empty dataset of the shape of <paramref name="src"/> (filled by <see cref="Gather"/>).</summary>
+        Data(Data src)
         {
-            if (order.Length != src.events) throw new ArgumentException($"order has {order.Length} entries, expected {src.events}.");
             events = src.events; Blocks = src.Blocks; SumOfWeights = src.SumOfWeights;
             cache = new T[Blocks * CR * BE]; w = new double[Blocks * BE]; l0 = new T[Blocks * BE];
-            for (int p = 0; p < events; p++)
-            {
-                int i = order[p];
-                if ((uint)i >= (uint)events) throw new ArgumentException($"order[{p}] = {i} is not an event index.");
-                w[p] = src.w[i]; l0[p] = src.l0[i];
-                int dst = (p / BE) * CR * BE + p % BE, from = (i / BE) * CR * BE + i % BE;
-                for (int r = 0; r < CR; r++) cache[dst + r * BE] = src.cache[from + r * BE];
-            }
         }
 
-        public INllData Permute(ReadOnlySpan<int> order) => new Data(this, order);
+        public INllData Permute(ReadOnlySpan<int> order)
+        {
+            if (order.Length != events) throw new ArgumentException($"order has {order.Length} entries, expected {events}.");
+            var copy = new Data(this);
+            Gather(CheckedOrder(order), copy.cache, copy.w, copy.l0);
+            return copy;
+        }
+
+        public void PermuteTail(int firstBlock, ReadOnlySpan<int> order)
+        {
+            int first = firstBlock * BE;
+            if ((uint)firstBlock > (uint)Blocks || order.Length != Math.Max(0, events - first))
+                throw new ArgumentException($"a tail from block {firstBlock} needs {Math.Max(0, events - first)} entries, got {order.Length}.");
+            var o = CheckedOrder(order);
+            foreach (int i in o) if (i < first) throw new ArgumentException($"event {i} is not in the tail from block {firstBlock}.");
+            int tail = Blocks - firstBlock;
+            var c = new T[tail * CR * BE]; var ww = new double[tail * BE]; var ll = new T[tail * BE];
+            Gather(o, c, ww, ll);
+            Array.Copy(c, 0, cache, firstBlock * CR * BE, c.Length);
+            Array.Copy(ww, 0, w, first, ww.Length);
+            Array.Copy(ll, 0, l0, first, ll.Length);
+        }
+
+        int[] CheckedOrder(ReadOnlySpan<int> order)
+        {
+            var o = order.ToArray();
+            var seen = new bool[events];
+            for (int p = 0; p < o.Length; p++)
+            {
+                if ((uint)o[p] >= (uint)events) throw new ArgumentException($"order[{p}] = {o[p]} is not an event index.");
+                if (seen[o[p]]) throw new ArgumentException($"order[{p}] = {o[p]} repeats an event: the order must be a permutation.");
+                seen[o[p]] = true;
+            }
+            return o;
+        }
+
+        /// <summary>
+        /// Position q of the destination arrays gets event order[q] of this dataset (all its cache rows, weight and
+        /// logit(x, 0)); padding stays zero. A random gather, split over the cores (each position written once).
+        /// </summary>
+        void Gather(int[] order, T[] dc, double[] dw, T[] dl)
+        {
+            const int Chunk = 8192;
+            System.Threading.Tasks.Parallel.For(0, (order.Length + Chunk - 1) / Chunk, k =>
+            {
+                for (int q = k * Chunk; q < Math.Min(order.Length, (k + 1) * Chunk); q++)
+                {
+                    int i = order[q];
+                    dw[q] = w[i]; dl[q] = l0[i];
+                    int dst = (q / BE) * CR * BE + q % BE, from = (i / BE) * CR * BE + i % BE;
+                    for (int r = 0; r < CR; r++) dc[dst + r * BE] = cache[from + r * BE];
+                }
+            });
+        }
 
         public void Linearise(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference, Span<double> tangent, Span<double> radius)
         {

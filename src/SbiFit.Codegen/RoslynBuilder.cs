@@ -36,7 +36,7 @@ internal static class RoslynBuilder
         var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             "System.Private.CoreLib", "System.Runtime", "System.Runtime.Intrinsics", "System.Memory", "System.Collections",
-            "System.Runtime.InteropServices", "System.Linq", "netstandard",
+            "System.Runtime.InteropServices", "System.Linq", "System.Threading.Tasks.Parallel", "netstandard",
         };
         var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
         return tpa.Where(p => wanted.Contains(Path.GetFileNameWithoutExtension(p)))

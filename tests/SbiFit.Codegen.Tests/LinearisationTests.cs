@@ -136,4 +136,58 @@ public sealed class LinearisationTests(CompiledFixture fixture, ITestOutputHelpe
         }
         Assert.True(lin.TotalFullEvents < full.TotalFullEvents, "the linearisation should evaluate fewer events through the network");
     }
+    [Fact]
+    public void SeveralLevelsStayExact()
+    {
+        // A MIGRAD-like march away from θ0: each stretch leaves the certified region of the previous level, so the
+        // cache stacks levels on the tail of the order; every value and gradient must still equal full evaluation.
+        var (lin, full) = Build(Activation.ReLU, 3, Precision.Double);
+        var g = new double[3]; var gf = new double[3];
+        var levels = new List<int>();
+        for (int i = 0; i <= 24; i++)
+        {
+            double s = 0.04 * i;
+            double[] theta = [0.05 + s, -0.1 - 0.5 * s, 0.02 + 0.8 * s];
+            double v = lin.ValueAndGradient(theta, g), vf = full.ValueAndGradient(theta, gf);
+            Close(vf, v, 1e-9, $"NLL at point {i}");
+            for (int k = 0; k < 3; k++) Close(gf[k], g[k], 1e-9, $"dNLL/dθ{k} at point {i}");
+            // A small probe around the newest reference point needs (almost) no network work.
+            var probe = lin.ReferencePoint!.Select(t => t + 1e-6).ToArray();
+            Close(full.Value(probe), lin.Value(probe), 1e-9, $"value-only NLL near point {i}");
+            levels.Add(lin.Linearisations);
+        }
+        output.WriteLine($"linearisations along the walk: {string.Join(",", levels)}");
+        Assert.True(lin.Linearisations >= 3, $"the walk should have built several levels, got {lin.Linearisations}");
+        // Back at the start: the first levels were dropped or kept, but the result is exact either way.
+        double[] start = [0.05, -0.1, 0.02];
+        Close(full.ValueAndGradient(start, gf), lin.ValueAndGradient(start, g), 1e-9, "NLL back at the start");
+    }
+
+    [Fact]
+    public void PermutedDatasetsGiveTheSameLearnedTerm()
+    {
+        var net = TestNetworks.Random(Activation.ReLU, 1, seed: 71);
+        var code = fixture.Nll("lin-ReLU-1-Double", net, TestNetworks.Options(1, Precision.Double, 2.0 * Events));
+        var (x, w) = TestNetworks.Data(Events, net.FeatureCount, seed: 9);
+        var data = code.Instance.Bind(x, w, Events);
+        data.PrepareReference(0, data.Blocks);
+        double[] theta = [0.3];
+        double v = data.Value(0, data.Blocks, theta);
+        var reversed = Enumerable.Range(0, Events).Reverse().ToArray();
+        var copy = data.Permute(reversed);
+        Close(v, copy.Value(0, copy.Blocks, theta), 1e-12, "learned term of the reversed copy");
+        Close(v, data.Value(0, data.Blocks, theta), 1e-15, "the original after copying");
+        int be = code.Instance.BlockEvents, first = be;
+        var tail = Enumerable.Range(first, Events - first).Reverse().ToArray();
+        double head = data.Value(0, 1, theta);
+        data.PermuteTail(1, tail);
+        Close(head, data.Value(0, 1, theta), 1e-15, "the block before the tail does not move");
+        Close(v, data.Value(0, data.Blocks, theta), 1e-12, "learned term after reordering the tail");
+        Assert.Contains("not in the tail", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail.Select(i => i == first ? 0 : i).ToArray())).Message);
+        Assert.Contains("repeats an event", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail.Select(i => i == first ? first + 1 : i).ToArray())).Message);
+        Assert.Contains("needs", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail[1..])).Message);
+        Assert.Contains("expected", Assert.Throws<ArgumentException>(() => data.Permute(reversed[1..])).Message);
+        Assert.Contains("not an event index", Assert.Throws<ArgumentException>(() => data.Permute(reversed.Select(i => i == 0 ? Events : i).ToArray())).Message);
+        Close(v, data.Value(0, data.Blocks, theta), 1e-12, "a rejected order changes nothing");
+    }
 }
