@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using SbiFit.Learning;
@@ -40,34 +39,28 @@ internal static class KernelEmitter
         sb.AppendLine().AppendLine("    };");
     }
 
-    /// <summary>Arrays up to this length are emitted as literal initializers; longer ones as a <c>Blob</c>.</summary>
-    public const int MaxLiteralArray = 128;
-
-    /// <summary>Base64 characters per line of an emitted blob (72 bytes = 18 float32 values).</summary>
-    const int BlobLineChars = 96;
-
     /// <summary>
-    /// A <c>static readonly T[]</c> of network weights. Short arrays (biases, ≤ <see cref="MaxLiteralArray"/> values)
-    /// are literal initializers; long ones (weight matrices) are the exact float32 bit patterns as a base64 raw string
-    /// decoded once by the generated <c>Blob</c> helper: Roslyn parses, binds and emits one string token far faster
-    /// than thousands of float literals, which dominated the compile time (see docs/benchmarks.md). The doc comment
-    /// keeps the first values readable.
+    /// A <c>static readonly</c> array of model numbers (weights, standardisation, rate form, …) filled at load from the
+    /// class's <see cref="ConstantSet"/> (see <see cref="GeneratedConstants"/>): the numbers never enter the source,
+    /// so every model of one architecture compiles to the same source and shares one compiled, disk-cached assembly.
+    /// <paramref name="type"/> is <c>T</c> (kernel precision), <c>float</c> or <c>double</c>.
     /// </summary>
-    public static void FloatArray(StringBuilder sb, string comment, string name, float[] v, Precision p)
+    public static void Constant(StringBuilder sb, ConstantSet set, string comment, string type, string name, double[] values, string what = "constant")
     {
-        if (v.Length <= MaxLiteralArray) { Array(sb, comment, "T", name, v.Select(x => Literal(x, p)).ToArray()); return; }
-        foreach (float x in v) Literal(x, p);   // rejects non-finite weights, like the literal form
-        var bytes = new byte[4 * v.Length];
-        for (int i = 0; i < v.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), v[i]);
-        string text = Convert.ToBase64String(bytes);
+        set.Add(name, values, what);
+        string loader = type switch
+        {
+            "T" => "LoadT", "float" => "LoadF", "double" => "LoadD",
+            _ => throw new ArgumentException($"constant type '{type}' is not T, float or double.", nameof(type)),
+        };
         sb.Append("    /// <summary>").Append(comment).AppendLine("</summary>");
-        sb.Append("    /// <remarks>").Append(v.Length).Append(" float32 values, row-major, base64 of their little-endian bits; starts ")
-            .Append(string.Join(", ", v.Take(4).Select(x => Literal(x, Precision.Single)))).AppendLine(", ….</remarks>");
-        sb.Append("    static readonly T[] ").Append(name).Append(" = Blob(").Append(v.Length).AppendLine(", \"\"\"");
-        for (int i = 0; i < text.Length; i += BlobLineChars)
-            sb.Append("        ").AppendLine(text.Substring(i, Math.Min(BlobLineChars, text.Length - i)));
-        sb.AppendLine("        \"\"\");");
+        sb.Append("    static readonly ").Append(type).Append("[] ").Append(name).Append(" = ").Append(loader)
+            .Append("(\"").Append(name).Append("\", ").Append(values.Length).AppendLine(");");
     }
+
+    /// <inheritdoc cref="Constant(StringBuilder, ConstantSet, string, string, string, double[], string)"/>
+    public static void Constant(StringBuilder sb, ConstantSet set, string comment, string type, string name, float[] values, string what = "weight") =>
+        Constant(sb, set, comment, type, name, System.Array.ConvertAll(values, v => (double)v), what);
 
     public static string ActivationMethod(Activation a) => "Act" + a;
 
@@ -185,18 +178,10 @@ internal static class KernelEmitter
         (a0 + b0).StoreUnsafe(ref d); (a1 + b1).StoreUnsafe(ref d, L);
     }
 
-    /// <summary>
-    /// Decodes an emitted weight blob: base64 (line breaks ignored) of <paramref name="count"/> little-endian IEEE-754
-    /// float32 values, converted exactly to T.
-    /// </summary>
-    static T[] Blob(int count, string base64)
-    {
-        byte[] bytes = Convert.FromBase64String(base64);
-        if (bytes.Length != 4 * count) throw new InvalidOperationException($"weight blob has {bytes.Length} bytes, expected {4 * count}.");
-        var v = new T[count];
-        for (int i = 0; i < count; i++) v[i] = (T)System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i));
-        return v;
-    }
+    /// <summary>A constant array of this class's model (see <c>SbiFit.Codegen.GeneratedConstants</c>) in kernel precision; float32 values convert exactly.</summary>
+    static T[] LoadT(string name, int count) => Array.ConvertAll(GeneratedConstants.Get(name, count), v => (T)v);
+    static float[] LoadF(string name, int count) => Array.ConvertAll(GeneratedConstants.Get(name, count), v => (float)v);
+    static double[] LoadD(string name, int count) => (double[])GeneratedConstants.Get(name, count).Clone();
 
     /// <summary>Row-major [rows, cols] to [cols, rows]; the pullback of y = W h uses Wᵀ with the same GEMM.</summary>
     static T[] Transpose(T[] w, int rows, int cols)

@@ -4,8 +4,22 @@ using SbiFit.Learning;
 namespace SbiFit.Codegen;
 
 /// <summary>
+/// Generated C# and the numbers it loads: <see cref="Source"/> depends only on the architecture (and, for an NLL, its
+/// structure), <see cref="Constants"/> holds the model's weights and constants, filled into the class's
+/// <c>static readonly</c> arrays when it is loaded (SOFIE's source + weight file).
+/// </summary>
+/// <param name="Source">The C# source (its hash is the disk-cache key).</param>
+/// <param name="Constants">The model's numbers.</param>
+public sealed record GeneratedSource(string Source, ConstantSet Constants)
+{
+    /// <summary>Identifies source and numbers together (for in-memory memoisation of loaded code).</summary>
+    public string ModelKey => CodeCache.Key(Source) + ":" + Constants.Hash();
+}
+
+/// <summary>
 /// Emits readable C# for batched inference of a <see cref="TheoryAwareNetwork"/> (SOFIE's role): weights as
-/// <c>static readonly</c> arrays, Vector256 + FMA register-blocked GEMMs, small per-layer methods.
+/// <c>static readonly</c> arrays filled at load from a <see cref="ConstantSet"/>, Vector256 + FMA register-blocked
+/// GEMMs, small per-layer methods.
 /// </summary>
 public static class NetworkCodeGenerator
 {
@@ -13,10 +27,11 @@ public static class NetworkCodeGenerator
     public const string DefaultClassName = "GeneratedNetwork";
 
     /// <summary>The generated source of a class implementing <see cref="ICompiledNetwork"/>.</summary>
-    public static string Generate(TheoryAwareNetwork network, Precision precision = Precision.Single, string className = DefaultClassName)
+    public static GeneratedSource Generate(TheoryAwareNetwork network, Precision precision = Precision.Single, string className = DefaultClassName)
     {
         CheckName(className);
-        var writer = new NetworkSourceWriter(network, precision);
+        var constants = new ConstantSet();
+        var writer = new NetworkSourceWriter(network, precision, constants);
         var sb = new StringBuilder();
         writer.Header(sb, className, nameof(ICompiledNetwork), "Batched logits of the theory-aware network.");
         KernelEmitter.Common(sb);
@@ -24,12 +39,13 @@ public static class NetworkCodeGenerator
         writer.LayerMethods(sb);
         writer.Logits(sb);
         sb.AppendLine("}");
-        return sb.ToString();
+        return new GeneratedSource(sb.ToString(), constants);
     }
 
     /// <summary>
-    /// Writes the generated source to <c>DIR/ClassName.cs</c> atomically and returns the path (used by
-    /// <c>sbifit codegen --emit DIR</c>; keep DIR outside any project folder).
+    /// Writes the generated source to <c>DIR/ClassName.cs</c> and its numbers to <c>DIR/ClassName.constants.json</c>,
+    /// each atomically, and returns the source's path (used by <c>sbifit codegen --emit DIR</c>; keep DIR outside any
+    /// project folder).
     /// </summary>
     public static string Emit(TheoryAwareNetwork network, string directory, Precision precision = Precision.Single, string className = DefaultClassName) =>
         WriteSource(Generate(network, precision, className), directory, className);
@@ -38,12 +54,13 @@ public static class NetworkCodeGenerator
     public static CompiledCode<ICompiledNetwork> Compile(TheoryAwareNetwork network, Precision precision = Precision.Single, CodeCache? cache = null) =>
         RoslynBuilder.Build<ICompiledNetwork>(Generate(network, precision), DefaultClassName, cache);
 
-    internal static string WriteSource(string source, string directory, string className)
+    internal static string WriteSource(GeneratedSource generated, string directory, string className)
     {
         if (string.IsNullOrWhiteSpace(directory)) throw new CodegenException("--emit: the output directory is empty.");
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, className + ".cs");
-        AtomicFile.Write(path, Encoding.UTF8.GetBytes(source));
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes(generated.Source));
+        generated.Constants.WriteJson(Path.Combine(directory, className + ".constants.json"));
         return path;
     }
 
@@ -64,11 +81,12 @@ public static class NllCodeGenerator
     public const string DefaultClassName = "GeneratedNll";
 
     /// <summary>The generated source of a class implementing <see cref="INllKernels"/>.</summary>
-    public static string Generate(TheoryAwareNetwork network, NllOptions options, string className = DefaultClassName)
+    public static GeneratedSource Generate(TheoryAwareNetwork network, NllOptions options, string className = DefaultClassName)
     {
         NetworkCodeGenerator.CheckName(className);
         options.Validate(network);
-        var writer = new NetworkSourceWriter(network, options.Precision);
+        var constants = new ConstantSet();
+        var writer = new NetworkSourceWriter(network, options.Precision, constants);
         var sb = new StringBuilder();
         string ext = options.Rate is null ? "off" : "on";
         writer.Header(sb, className, nameof(INllKernels),
@@ -77,12 +95,12 @@ public static class NllCodeGenerator
         writer.Constants(sb);
         writer.LayerMethods(sb);
         writer.Logits(sb);
-        new NllSourceWriter(network, options).Write(sb);
+        new NllSourceWriter(network, options, constants).Write(sb);
         sb.AppendLine("}");
-        return sb.ToString();
+        return new GeneratedSource(sb.ToString(), constants);
     }
 
-    /// <summary>Writes the generated NLL source to <c>DIR/ClassName.cs</c> atomically and returns the path.</summary>
+    /// <summary>Writes the generated NLL source and its constants (<c>DIR/ClassName.cs</c>, <c>DIR/ClassName.constants.json</c>) atomically and returns the source's path.</summary>
     public static string Emit(TheoryAwareNetwork network, NllOptions options, string directory, string className = DefaultClassName) =>
         NetworkCodeGenerator.WriteSource(Generate(network, options, className), directory, className);
 
@@ -94,7 +112,7 @@ public static class NllCodeGenerator
     /// </summary>
     public static Task<double> WarmUp() => RoslynBuilder.WarmUp(() =>
     {
-        // Large enough that every emitted construct appears (weight blobs, literal arrays, rate form, constraint).
+        // Every emitted construct appears (constant arrays of each type, rate form, constraint); the image is discarded.
         var layers = new List<DenseLayer>
         {
             new(2, 16, new float[32], new float[16], Activation.ReLU),
@@ -102,7 +120,7 @@ public static class NllCodeGenerator
             new(16, 1, new float[16], new float[1], Activation.Identity),
         };
         var net = new TheoryAwareNetwork(["x0", "x1"], ["t0"], new float[2], [1f, 1f], new float[2], layers);
-        return Generate(net, new NllOptions { Rate = new RateForm(1, 1, [0.0], [1.0]), Constraints = [new GaussianConstraint(0, 0, 1)] }, "WarmUp");
+        return Generate(net, new NllOptions { Rate = new RateForm(1, 1, [0.0], [1.0]), Constraints = [new GaussianConstraint(0, 0, 1)] }, "WarmUp").Source;
     });
 
     /// <summary>Compiles (or loads from <paramref name="cache"/>, when given) the generated NLL kernels.</summary>

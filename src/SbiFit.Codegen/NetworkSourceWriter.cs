@@ -8,7 +8,7 @@ namespace SbiFit.Codegen;
 /// scratch buffers, the forward pass and the <see cref="ILogitModel.Logits"/> entry point. Layers are numbered
 /// from 0 (the first, θ-shifted one) to LL (the logit).
 /// </summary>
-internal sealed class NetworkSourceWriter(TheoryAwareNetwork net, Precision precision)
+internal sealed class NetworkSourceWriter(TheoryAwareNetwork net, Precision precision, ConstantSet constants)
 {
     public int LastLayer => net.Layers.Count - 1;
 
@@ -49,15 +49,15 @@ public sealed class {{className}} : {{interfaces}}
         sb.AppendLine($"    const int NT = {nt};   // theta components");
         sb.AppendLine($"    const int H1 = {net.Layers[0].Outputs};   // first-layer width");
         sb.AppendLine($"    const int LL = {LastLayer};   // index of the logit layer");
-        KernelEmitter.Array(sb, "Standardisation offsets.", "float", "Mean", net.Mean.Select(v => KernelEmitter.Literal(v, Precision.Single)).ToArray());
-        KernelEmitter.Array(sb, "Standardisation scales.", "float", "Std", net.Std.Select(v => KernelEmitter.Literal(v, Precision.Single)).ToArray());
-        KernelEmitter.Array(sb, "Theory-aware shift V [NT, NI].", "float", "Shift", net.Shift.Select(v => KernelEmitter.Literal(v, Precision.Single)).ToArray());
+        KernelEmitter.Constant(sb, constants, $"Standardisation offsets [{nx}].", "float", "Mean", net.Mean.ToArray());
+        KernelEmitter.Constant(sb, constants, $"Standardisation scales [{nx}].", "float", "Std", net.Std.ToArray());
+        KernelEmitter.Constant(sb, constants, $"Theory-aware shift V [{nt}, {net.InputWidth}].", "float", "Shift", net.Shift.ToArray());
         KernelEmitter.Array(sb, "Layer widths.", "int", "Width", net.Layers.Select(l => l.Outputs.ToString()).ToArray());
         for (int l = 0; l < net.Layers.Count; l++)
         {
             var layer = net.Layers[l];
-            KernelEmitter.FloatArray(sb, $"Layer {l} weights [{layer.Outputs}, {layer.Inputs}], activation {layer.Activation}.", $"W{l}", layer.Weights, precision);
-            KernelEmitter.FloatArray(sb, $"Layer {l} bias [{layer.Outputs}].", $"B{l}", layer.Bias, precision);
+            KernelEmitter.Constant(sb, constants, $"Layer {l} weights [{layer.Outputs}, {layer.Inputs}], row-major, activation {layer.Activation}.", "T", $"W{l}", layer.Weights.ToArray());
+            KernelEmitter.Constant(sb, constants, $"Layer {l} bias [{layer.Outputs}].", "T", $"B{l}", layer.Bias.ToArray());
             if (l > 0) sb.AppendLine($"    static readonly T[] WT{l} = Transpose(W{l}, {layer.Outputs}, {layer.Inputs});");
         }
         sb.AppendLine();

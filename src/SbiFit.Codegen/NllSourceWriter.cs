@@ -9,7 +9,7 @@ namespace SbiFit.Codegen;
 /// value / reverse / forward / forward-over-reverse block loops and the extended term + constraints with their
 /// analytic derivatives.
 /// </summary>
-internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options)
+internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options, ConstantSet constants)
 {
     /// <summary>
     /// Cache z (n_in = n_x + n_latent values per event; the latent ones are 0) and recompute the first layer as W1 z + (b1 + M θ) per call, instead of caching
@@ -37,11 +37,10 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
                 for (int i = 0; i < nin; i++) s += (double)w1[j * nin + i] * net.Shift[k * nin + i];
                 m[j * nt + k] = s;
             }
-        KernelEmitter.Array(sb, "M = W1 Vᵀ [H1, NT]: the first-layer shift is c = M θ for every event.", "double", "M", m.Select(KernelEmitter.Literal).ToArray());
-        var mt = new string[h1 * nt];
-        for (int k = 0; k < nt; k++) for (int j = 0; j < h1; j++) mt[k * h1 + j] = KernelEmitter.Literal(m[j * nt + k]);
-        sb.AppendLine($"    /// <summary>Columns of M in kernel precision [NT, H1] (forward-mode tangent seeds).</summary>");
-        sb.AppendLine($"    static readonly T[] MT = Array.ConvertAll(new double[] {{ {string.Join(", ", mt)} }}, v => (T)v);");
+        KernelEmitter.Constant(sb, constants, "M = W1 Vᵀ [H1, NT]: the first-layer shift is c = M θ for every event.", "double", "M", m);
+        var mt = new double[h1 * nt];
+        for (int k = 0; k < nt; k++) for (int j = 0; j < h1; j++) mt[k * h1 + j] = m[j * nt + k];
+        KernelEmitter.Constant(sb, constants, "Columns of M in kernel precision [NT, H1] (forward-mode tangent seeds).", "T", "MT", mt);
         bool smooth = net.Layers.All(l => NetworkSourceWriter.IsSmooth(l.Activation));
         int ll = net.Layers.Count - 1;
         static bool Kinked(Activation a) => a is Activation.ReLU or Activation.LeakyReLU;
@@ -342,11 +341,12 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
         if (options.Rate is { } r)
         {
             int n = net.ThetaCount;
-            KernelEmitter.Array(sb, "Rate form b.", "double", "RateB", r.B.Select(KernelEmitter.Literal).ToArray());
+            KernelEmitter.Constant(sb, constants, "Rate form b.", "double", "RateB", r.B.ToArray());
             var sym = new double[n * n];   // C + Cᵀ
             for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sym[i * n + j] = r.C[i * n + j] + r.C[j * n + i];
-            KernelEmitter.Array(sb, "Rate form C + Cᵀ (Hessian of Q).", "double", "RateC2", sym.Select(KernelEmitter.Literal).ToArray());
-            string a = KernelEmitter.Literal(r.A), nsm = KernelEmitter.Literal(r.StandardModelYield);
+            KernelEmitter.Constant(sb, constants, "Rate form C + Cᵀ (Hessian of Q).", "double", "RateC2", sym);
+            KernelEmitter.Constant(sb, constants, "Rate form a = Q(0) and the SM yield N_SM.", "double", "RateScalars", [r.A, r.StandardModelYield]);
+            const string a = "RateScalars[0]", nsm = "RateScalars[1]";
             lines.AddRange(new[]
             {
                 "// Extended term ν − N_obs ln ν, ν = N_SM Q(θ)/Q(0), Q = a + b·θ + θᵀCθ.",
@@ -367,11 +367,17 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
                 "        hessian[k * NT + l] += f * scale * RateC2[k * NT + l] + observed / (nu * nu) * scale * scale * dq[k] * dq[l];",
             });
         }
-        foreach (var c in options.Constraints)
+        if (options.Constraints.Count > 0)
         {
-            string mu = KernelEmitter.Literal(c.Mean), inv = KernelEmitter.Literal(1 / (c.Sigma * c.Sigma));
+            KernelEmitter.Constant(sb, constants, "Gaussian constraints: mean per constraint.", "double", "ConstraintMean", options.Constraints.Select(c => c.Mean).ToArray());
+            KernelEmitter.Constant(sb, constants, "Gaussian constraints: 1/σ² per constraint.", "double", "ConstraintInverseVariance", options.Constraints.Select(c => 1 / (c.Sigma * c.Sigma)).ToArray());
+        }
+        for (int i = 0; i < options.Constraints.Count; i++)
+        {
+            var c = options.Constraints[i];
+            string mu = $"ConstraintMean[{i}]", inv = $"ConstraintInverseVariance[{i}]";
             int k = c.ThetaIndex;
-            lines.Add($"// Gaussian constraint on {net.ThetaNames[k]}: mean {c.Mean}, sigma {c.Sigma}.");
+            lines.Add($"// Gaussian constraint {i} on {net.ThetaNames[k]}.");
             lines.Add($"value += 0.5 * (theta[{k}] - {mu}) * (theta[{k}] - {mu}) * {inv};");
             lines.Add($"if (!gradient.IsEmpty) gradient[{k}] += (theta[{k}] - {mu}) * {inv};");
             lines.Add($"if (!hessian.IsEmpty) hessian[{k * net.ThetaCount + k}] += {inv};");

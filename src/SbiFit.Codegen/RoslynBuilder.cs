@@ -67,9 +67,10 @@ internal static class RoslynBuilder
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public static CompiledCode<TI> Build<TI>(string source, string className, CodeCache? cache) where TI : class
+    public static CompiledCode<TI> Build<TI>(GeneratedSource generated, string className, CodeCache? cache) where TI : class
     {
         var clock = Stopwatch.StartNew();
+        string source = generated.Source;
         string key = CodeCache.Key(source);
         byte[]? image = cache?.TryLoad(key);
         bool hit = image is not null;
@@ -87,8 +88,22 @@ internal static class RoslynBuilder
         if (!hit) cache?.Store(key, image);
         var type = assembly.GetType("SbiFit.Generated." + className)
             ?? throw new CodegenException($"generated assembly has no class SbiFit.Generated.{className}.");
-        var instance = Activator.CreateInstance(type) as TI
-            ?? throw new CodegenException($"generated class {className} does not implement {typeof(TI).Name}.");
+        // The static arrays are filled from this model's constants by the type initialiser, run here on this thread.
+        // Each build loads its own copy of the assembly, so two models of one architecture never share statics.
+        TI? instance = null;
+        try
+        {
+            GeneratedConstants.Run(generated.Constants, () =>
+            {
+                System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(type.TypeHandle);
+                instance = Activator.CreateInstance(type) as TI;
+            });
+        }
+        catch (TypeInitializationException ex) when (ex.InnerException is not null)
+        {
+            throw new CodegenException($"generated class {className} could not load its constants: {ex.InnerException.Message}");
+        }
+        if (instance is null) throw new CodegenException($"generated class {className} does not implement {typeof(TI).Name}.");
         var report = new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key);
         return new CompiledCode<TI>(instance, context, report, source);
     }

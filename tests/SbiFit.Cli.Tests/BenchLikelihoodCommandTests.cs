@@ -96,6 +96,9 @@ public sealed class BenchLikelihoodCommandTests : IDisposable
         var files = Directory.GetFiles(dir, "*.cs");
         Assert.Equal(2, files.Length);
         Assert.Contains("static readonly", File.ReadAllText(files[0]));
+        // The weights sit beside the source (SOFIE's weight file): one constants file per class.
+        Assert.Equal(2, Directory.GetFiles(dir, "*.constants.json").Length);
+        Assert.Contains("GeneratedNll.constants.json", o.ToString());
         Assert.Matches("network: (compiled|cache hit)", o.ToString());
     }
 

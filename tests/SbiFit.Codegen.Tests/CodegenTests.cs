@@ -36,26 +36,62 @@ public sealed class LogitTests(CompiledFixture fixture)
     [Theory]
     [InlineData(Precision.Single)]
     [InlineData(Precision.Double)]
-    public void WeightBlobsKeepTheExactWeights(Precision precision)
+    public void ConstantsKeepTheExactWeightsOutOfTheSource(Precision precision)
     {
-        // 5-40-30-1: W0 (200) and W1 (1200 values) exceed the literal limit and are emitted as base64 blobs.
         var net = TestNetworks.Random(Activation.ReLU, 1, seed: 21, h1: 40, h2: 30);
-        string source = NetworkCodeGenerator.Generate(net, precision);
-        Assert.Contains("static readonly T[] W0 = Blob(200, \"\"\"", source);
-        Assert.Contains("static readonly T[] W1 = Blob(1200, \"\"\"", source);
-        Assert.Contains($"starts {net.Layers[1].Weights[0].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}f", source);
-        Assert.Contains("static readonly T[] B1 = {", source);   // short arrays stay literal
+        var generated = NetworkCodeGenerator.Generate(net, precision);
+        Assert.Contains("static readonly T[] W0 = LoadT(\"W0\", 200);", generated.Source);
+        Assert.Contains("static readonly T[] W1 = LoadT(\"W1\", 1200);", generated.Source);
+        Assert.Contains("static readonly float[] Mean = LoadF(\"Mean\", 5);", generated.Source);
+        string w = net.Layers[1].Weights[0].ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.DoesNotContain(w, generated.Source);
+        Assert.Equal(net.Layers[1].Weights.Select(v => (double)v), generated.Constants.Values["W1"]);
         using var code = NetworkCodeGenerator.Compile(net, precision);
+        AssertLogitsMatch(net, code.Instance, seed: 8);
+    }
+
+    static void AssertLogitsMatch(TheoryAwareNetwork net, ICompiledNetwork compiled, int seed)
+    {
         const int events = 21;
-        var (x, _) = TestNetworks.Data(events, net.FeatureCount, seed: 8);
+        var (x, _) = TestNetworks.Data(events, net.FeatureCount, seed);
         var theta = Enumerable.Range(0, events).Select(i => 0.1f * (i % 5) - 0.2f).ToArray();
         var logits = new float[events];
-        code.Instance.Logits(x, theta, events, logits);
+        compiled.Logits(x, theta, events, logits);
         for (int i = 0; i < events; i++)
         {
-            double reference = net.ReferenceLogit(x.AsSpan(i * 5, 5).ToArray().Select(v => (double)v).ToArray(), [theta[i]]);
+            double reference = net.ReferenceLogit(x.AsSpan(i * net.FeatureCount, net.FeatureCount).ToArray().Select(v => (double)v).ToArray(), [theta[i]]);
             Assert.True(Math.Abs(logits[i] - reference) <= 1e-5 * (1 + Math.Abs(reference)), $"event {i}: generated {logits[i]}, reference {reference}");
         }
+    }
+
+    [Fact]
+    public void ModelsOfOneArchitectureShareTheCompiledImage()
+    {
+        // Two trainings of one architecture: same source, one disk-cache entry, each loaded copy with its own weights.
+        var a = TestNetworks.Random(Activation.ReLU, 1, seed: 31, h1: 24);
+        var b = TestNetworks.Random(Activation.ReLU, 1, seed: 32, h1: 24);
+        Assert.Equal(NetworkCodeGenerator.Generate(a).Source, NetworkCodeGenerator.Generate(b).Source);
+        Assert.NotEqual(NetworkCodeGenerator.Generate(a).Constants.Hash(), NetworkCodeGenerator.Generate(b).Constants.Hash());
+        var cache = new CodeCache(Path.Combine(Path.GetTempPath(), "sbifit-cache-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            using var first = NetworkCodeGenerator.Compile(a, Precision.Single, cache);
+            using var second = NetworkCodeGenerator.Compile(b, Precision.Single, cache);
+            Assert.False(first.Report.CacheHit);
+            Assert.True(second.Report.CacheHit);
+            AssertLogitsMatch(a, first.Instance, seed: 3);   // both loaded at once, each with its own weights
+            AssertLogitsMatch(b, second.Instance, seed: 3);
+        }
+        finally { Directory.Delete(cache.Directory, true); }
+    }
+
+    [Fact]
+    public void NonFiniteWeightsAreRejectedByName()
+    {
+        var net = TestNetworks.Random(Activation.ReLU, 1, seed: 33, h1: 8);
+        net.Layers[1].Weights[5] = float.NaN;
+        var ex = Assert.Throws<CodegenException>(() => NetworkCodeGenerator.Generate(net));
+        Assert.Contains("non-finite weight W1[5]", ex.Message);
     }
 
     [Fact]
@@ -69,6 +105,8 @@ public sealed class LogitTests(CompiledFixture fixture)
             Assert.Equal(Path.Combine(dir, "GeneratedNetwork.cs"), path);
             string text = File.ReadAllText(path);
             Assert.Contains("static readonly T[] W0", text);
+            using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "GeneratedNetwork.constants.json"))))
+                Assert.Equal(net.Layers[0].Weights.Select(v => (double)v), json.RootElement.GetProperty("W0").EnumerateArray().Select(e => e.GetDouble()));
             Assert.Contains("Vector256.FusedMultiplyAdd", text);
             Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
             var code = fixture.Network("net-ReLU-1", net);
@@ -117,7 +155,7 @@ public sealed class CacheTests
             double[] theta = [0.3];
             Assert.Equal(new CompiledNll(first.Instance, x, w).Value(theta), new CompiledNll(second.Instance, x, w).Value(theta));
             var other = NllCodeGenerator.Generate(net, options with { Constraints = [] });
-            Assert.NotEqual(first.Report.CacheKey, CodeCache.Key(other));
+            Assert.NotEqual(first.Report.CacheKey, CodeCache.Key(other.Source));
         }
         finally { Directory.Delete(cache.Directory, true); }
     }

@@ -30,12 +30,13 @@ internal static class CodegenCommand
                 ?? throw new CliUsageException($"--model '{path}': the graph is not the theory-aware network pattern, so it cannot be generated.");
             var cache = new CodeCache();
             string file = NetworkCodeGenerator.Emit(net, dir, prec);
-            console.Out.WriteLine($"wrote {file}");
+            console.Out.WriteLine($"wrote {file} (+ {Path.ChangeExtension(file, ".constants.json")})");
             using (var code = NetworkCodeGenerator.Compile(net, prec, cache)) Report(console, "network", code.Report);
             if (parse.GetValue(nll))
             {
                 var options = new NllOptions { Precision = prec };
-                console.Out.WriteLine($"wrote {NllCodeGenerator.Emit(net, options, dir)}");
+                string nllFile = NllCodeGenerator.Emit(net, options, dir);
+                console.Out.WriteLine($"wrote {nllFile} (+ {Path.ChangeExtension(nllFile, ".constants.json")})");
                 using var code = NllCodeGenerator.Compile(net, options, cache);
                 Report(console, "NLL", code.Report);
             }

@@ -107,7 +107,10 @@ internal sealed class LikelihoodFactory
         var kind = LikelihoodBackends.Parse(backend);
         var thetaToPoi = MapThetas(network, pois, thetaMap, modelPath);
         var x = Features(data, network);
-        var builder = new SbiLikelihoodBuilder(network, modelPath);
+        // The disk cache (CodeCache.DefaultDirectory, $SBIFIT_CODEGEN_CACHE) is keyed by the source, which holds only the
+        // architecture and the NLL's structure: later processes (toys, scans, batch jobs) and retrained models of the
+        // same shape load the compiled kernels instead of compiling them.
+        var builder = new SbiLikelihoodBuilder(network, modelPath) { Cache = new Codegen.CodeCache() };
         var parameters = pois.Select(p => new Inference.Parameter(p, 0.0, 0.1)).ToArray();
         var thetaParameters = thetaToPoi.Select(t => t < 0 ? null : pois[t]).ToArray();
         var setup = LikelihoodSetup.FromBackend("sbi", pois, rate, baseWeights.Length, (w, _) => builder.Build(kind, new SbiLikelihoodInput

@@ -10,7 +10,7 @@ namespace SbiFit.Codegen.Backends;
 /// <see cref="LikelihoodBackend"/>. runtime and interpreted build an <see cref="NllModel"/> of
 /// <see cref="LearnedRatioTerm"/> + <see cref="ExtendedTerm"/> + constraints (numerical gradient by the minimiser);
 /// codegen and codegen-ad compile the whole NLL (<see cref="NllCodeGenerator"/>) and bind it as a <see cref="CompiledNll"/>.
-/// Owns the compiled kernels (memoised per generated source, so codegen and codegen-ad share one compile) and the
+/// Owns the compiled kernels (memoised per generated source and constants, so codegen and codegen-ad share one compile) and the
 /// ONNX Runtime session; dispose it after the likelihoods it built are no longer used.
 /// </summary>
 public sealed class SbiLikelihoodBuilder : IDisposable
@@ -97,8 +97,9 @@ public sealed class SbiLikelihoodBuilder : IDisposable
 
     CompiledCode<INllKernels> Kernels(TheoryAwareNetwork net, NllOptions options)
     {
-        string key = CodeCache.Key(NllCodeGenerator.Generate(net, options));
-        // Toy studies build likelihoods from several threads: compile each kernel once.
+        // Source and constants together: two models of one architecture share a source (and its disk-cache entry)
+        // but not their loaded kernels. Toy studies build likelihoods from several threads: load each model once.
+        string key = NllCodeGenerator.Generate(net, options).ModelKey;
         lock (compiled)
         {
             if (!compiled.TryGetValue(key, out var code)) compiled[key] = code = NllCodeGenerator.Compile(net, options, Cache);
