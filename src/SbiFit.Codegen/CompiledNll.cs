@@ -20,6 +20,7 @@ public sealed class CompiledNll : IObjective
     readonly GradientMode gradientMode;
     readonly double[] weights;
     readonly int events;
+    readonly SmReferenceNormaliser? normaliser;
     LinearisationCache? lin;
     double debt;
     bool hessianProbes;
@@ -29,8 +30,12 @@ public sealed class CompiledNll : IObjective
     /// caches the standardised inputs z (or u = W1 z + b1 when the first layer is no wider than n_x) and logit(x, 0). <paramref name="analyticGradient"/> = false gives the value-only
     /// <c>codegen</c> backend (the minimiser differentiates numerically); true gives <c>codegen-ad</c>.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="smReference"/> (raw features of an SM sample) the ratio is normalised numerically:
+    /// NLL += Σw · log ⟨r⟩_SM(θ), as the runtime backend's <c>LearnedRatioTerm</c> does (see <see cref="SmNormalised"/>).
+    /// </remarks>
     public CompiledNll(INllKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<double> w, bool analyticGradient = true,
-        GradientMode gradientMode = GradientMode.Auto, int maxThreads = 0, bool linearise = true)
+        GradientMode gradientMode = GradientMode.Auto, int maxThreads = 0, bool linearise = true, float[]? smReference = null)
     {
         this.kernels = kernels;
         int nx = kernels.FeatureNames.Count;
@@ -44,6 +49,31 @@ public sealed class CompiledNll : IObjective
         events = x.Length / nx;
         Linearising = linearise && kernels.PiecewiseLinear && Dimension > 0;
         weights = Linearising ? w.ToArray() : [];   // only the prefix sums of the linearisation need them
+        if (smReference is not null) normaliser = new SmReferenceNormaliser(kernels, smReference, parallel);
+    }
+
+    /// <summary>
+    /// True when the ratio is normalised by its mean over an SM reference sample: NLL += Σw · log ⟨r⟩_SM(θ). Each call
+    /// then also runs 1 + n_θ network passes over the reference sample, and HESSE uses gradient differences (the
+    /// forward-over-reverse Hessian does not cover the normalisation).
+    /// </summary>
+    public bool SmNormalised => normaliser is not null;
+
+    /// <summary>⟨r⟩ over the SM reference sample at θ (1 for a perfectly trained network); NaN without one.</summary>
+    public double MeanSmRatio(ReadOnlySpan<double> p)
+    {
+        CheckTheta(p);
+        return normaliser is null ? double.NaN : Math.Exp(normaliser.LogMeanRatio(p.ToArray(), default));
+    }
+
+    /// <summary>Σw · log ⟨r⟩_SM(θ) (0 without a reference sample); its gradient is added into <paramref name="gradient"/>.</summary>
+    double Normalisation(double[] theta, Span<double> gradient)
+    {
+        if (normaliser is null) return 0;
+        Span<double> g = gradient.IsEmpty ? default : new double[Dimension];
+        double sumW = data.SumOfWeights, value = sumW * normaliser.LogMeanRatio(theta, g);
+        for (int k = 0; k < g.Length; k++) gradient[k] += sumW * g[k];
+        return value;
     }
 
     /// <summary>
@@ -87,8 +117,8 @@ public sealed class CompiledNll : IObjective
     public bool HasHessian => HasGradient;
     /// <summary>Forward or reverse: the mode <see cref="ValueAndGradient"/> uses (Auto resolved by n_θ).</summary>
     public GradientMode GradientMode => gradientMode;
-    /// <summary>Forward-over-reverse for smooth activations, differences of the AD gradient otherwise.</summary>
-    public HessianMethod HessianMethod => kernels.SmoothActivations ? HessianMethod.ForwardOverReverse : HessianMethod.GradientDifferences;
+    /// <summary>Forward-over-reverse for smooth activations without SM normalisation, differences of the AD gradient otherwise.</summary>
+    public HessianMethod HessianMethod => kernels.SmoothActivations && normaliser is null ? HessianMethod.ForwardOverReverse : HessianMethod.GradientDifferences;
     /// <summary>
     /// Steps for <see cref="HessianMethod.GradientDifferences"/>; null selects the automatic rule (see <see cref="Hessian(ReadOnlySpan{double}, Span{double})"/>).
     /// A minimiser that knows the parameter errors σ_k may set 0.1·σ_k here.
@@ -119,7 +149,7 @@ public sealed class CompiledNll : IObjective
         CheckTheta(p);
         var theta = p.ToArray();
         double learned = Linearising ? LinearisedValue(theta, default) : FullValue(data, All, theta);
-        return learned + kernels.Penalty(theta, data.SumOfWeights, default, default);
+        return learned + kernels.Penalty(theta, data.SumOfWeights, default, default) + Normalisation(theta, default);
     }
 
     /// <summary>Learned term over the block <paramref name="ranges"/> of <paramref name="d"/>.</summary>
@@ -145,7 +175,7 @@ public sealed class CompiledNll : IObjective
         if (gradient.Length != Dimension) throw new ArgumentException($"gradient has {gradient.Length} entries, expected {Dimension}.");
         var theta = p.ToArray();
         double learned = Linearising ? LinearisedValue(theta, gradient) : FullValueGradient(data, All, theta, gradient);
-        return learned + kernels.Penalty(theta, data.SumOfWeights, gradient, default);
+        return learned + kernels.Penalty(theta, data.SumOfWeights, gradient, default) + Normalisation(theta, gradient);
     }
 
     /// <summary>Learned term and its θ-gradient (written into <paramref name="gradient"/>) over the block <paramref name="ranges"/> of <paramref name="d"/>.</summary>

@@ -57,3 +57,13 @@ public sealed record Parameter(string Name, double Value, double Step = 0.1, dou
         if (Upper is { } u && Value > u) throw new ArgumentException($"Parameter '{Name}': start value {Value} is above the upper limit {u}.");
     }
 }
+
+/// <summary>
+/// An NLL whose learned ratio is normalised numerically over an SM reference sample, whatever backend evaluates it:
+/// reports ⟨r⟩_SM, which is 1 for a perfectly trained network (far from 1: a badly trained one).
+/// </summary>
+public interface ISmNormalisedObjective : IObjective
+{
+    /// <summary>⟨r⟩ over the SM reference sample at the parameters <paramref name="p"/>; NaN when the NLL is not normalised.</summary>
+    double MeanSmRatio(ReadOnlySpan<double> p);
+}

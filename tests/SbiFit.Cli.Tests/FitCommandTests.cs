@@ -97,6 +97,26 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void SmNormalisedFitAgreesBetweenInterpretedAndGeneratedCode()
+    {
+        string dir = StatsFixture.TempDir();
+        string data = StatsFixture.Write(StatsFixture.Make(600, 2), dir);
+        var values = new List<(double Value, double Error)>();
+        foreach (var backend in new[] { "interpreted", "codegen-ad" })
+        {
+            string json = Path.Combine(dir, $"fit-{backend}.json");
+            var (code, output, err) = StatsFixture.Run("fit", "--data", data, "--poi", "V_R", "--likelihood", "sbi", "--model", StatsFixture.ModelPath,
+                "--theta-map", "theta0=V_R", "--asimov", "V_R=0.2", "--sm-normalise", "--backend", backend, "--json", json);
+            Assert.True(code is 0 or 1, err + output);
+            Assert.Contains("mean learned ratio over the SM sample", output);
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            var vr = doc.RootElement.GetProperty("parameters").GetProperty("V_R");
+            values.Add((vr.GetProperty("value").GetDouble(), vr.GetProperty("error").GetDouble()));
+        }
+        Assert.True(Math.Abs(values[0].Value - values[1].Value) <= 0.01 * values[0].Error, $"{values[0]} vs {values[1]}");
+    }
+
+    [Fact]
     public void PoiNotInModelIsBadInput()
     {
         string dir = StatsFixture.TempDir();

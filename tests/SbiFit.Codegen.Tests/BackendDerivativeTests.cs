@@ -12,19 +12,7 @@ public sealed class BackendDerivativeTests(BackendFixture fixture)
     public void AdGradientMatchesCentralDifferencesInDouble(string name)
     {
         var c = name == "fixture" ? fixture.Fixture : fixture.Random3;
-        var nll = c.Double.Build(LikelihoodBackend.CodegenAd, c.Input);
-        int n = nll.Dimension;
-        foreach (var p in new[] { Enumerable.Range(0, n).Select(k => 0.12 - 0.05 * k).ToArray(), Enumerable.Range(0, n).Select(k => -0.3 + 0.2 * k).ToArray() })
-        {
-            var g = new double[n];
-            double v = nll.ValueAndGradient(p, g);
-            Assert.Equal(nll.Value(p), v, 1e-9 * Math.Abs(v));
-            // ReLU: the NLL is piecewise smooth, a small step rarely crosses a kink of the 3000-event sum.
-            var fd = TestNetworks.FiniteGradient(t => nll.Value(t), p, 1e-6);
-            for (int k = 0; k < n; k++)
-                Assert.True(Math.Abs(g[k] - fd[k]) <= 1e-6 * Math.Max(Math.Abs(fd[k]), 1e-2 * g.Max(Math.Abs)),
-                    $"{name} d/d{nll.Parameters[k].Name}: AD {g[k]} vs FD {fd[k]}");
-        }
+        TestNetworks.AssertGradientMatchesCentralDifferences(c.Double.Build(LikelihoodBackend.CodegenAd, c.Input), name);
     }
 
     /// <summary>A 2-theta tanh network with a mild theta dependence (like a trained one near the SM).</summary>

@@ -100,13 +100,13 @@ internal sealed class LikelihoodFactory
     private static LoadedLikelihood GeneratedCode(EventTable data, EventTable? reference, IReadOnlyList<string> pois, string modelPath,
         string backend, IReadOnlyList<string> thetaMap, bool smNormalise, RateQuadraticForm rate, double[]? packed, double nSm, double[] baseWeights)
     {
-        if (smNormalise) throw new CliUsageException("--sm-normalise is available with the interpreted and runtime backends only");
         var onnx = OnnxModelReader.Load(modelPath);
         var network = onnx.Network ?? throw new CliUsageException(
             $"--backend {backend} needs a theory-aware network; {modelPath} is a general graph ({onnx.NotConvertedReason})");
         var kind = LikelihoodBackends.Parse(backend);
         var thetaToPoi = MapThetas(network, pois, thetaMap, modelPath);
         var x = Features(data, network);
+        var smX = smNormalise ? (reference is null ? x : Features(reference, network)) : null;
         // The disk cache (CodeCache.DefaultDirectory, $SBIFIT_CODEGEN_CACHE) is keyed by the source, which holds only the
         // architecture and the NLL's structure: later processes (toys, scans, batch jobs) and retrained models of the
         // same shape load the compiled kernels instead of compiling them.
@@ -116,6 +116,7 @@ internal sealed class LikelihoodFactory
         var setup = LikelihoodSetup.FromBackend("sbi", pois, rate, baseWeights.Length, (w, _) => builder.Build(kind, new SbiLikelihoodInput
         {
             Parameters = parameters, ThetaParameters = thetaParameters, Features = x, Weights = w, Rate = rate, StandardModelYield = nSm,
+            SmReferenceFeatures = smX,
         }), packed, nSm).WithPoiLimits(TrainingLimits(onnx.Metadata, network.ThetaNames, thetaToPoi, pois.Count));
         return new LoadedLikelihood(setup, baseWeights, backend, builder);
     }

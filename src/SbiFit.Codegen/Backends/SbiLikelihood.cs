@@ -7,7 +7,7 @@ namespace SbiFit.Codegen.Backends;
 /// The SBI NLL of one backend over the fit parameters (an <see cref="IObjective"/>), with how it was built.
 /// Not safe for concurrent calls. Valid while the <see cref="SbiLikelihoodBuilder"/> that built it is not disposed.
 /// </summary>
-public sealed class SbiLikelihood : IObjective
+public sealed class SbiLikelihood : ISmNormalisedObjective
 {
     readonly IObjective objective;
 
@@ -49,6 +49,14 @@ public sealed class SbiLikelihood : IObjective
     public void Hessian(ReadOnlySpan<double> p, Span<double> hessian) => objective.Hessian(p, hessian);
     /// <inheritdoc/>
     public void Hessian(ReadOnlySpan<double> p, Span<double> hessian, ReadOnlySpan<double> scales) => objective.Hessian(p, hessian, scales);
+
+    /// <inheritdoc/>
+    public double MeanSmRatio(ReadOnlySpan<double> p) => objective switch
+    {
+        ThetaMappedObjective mapped => mapped.MeanSmRatio(p),
+        Inference.Likelihood.NllModel model => model.Terms.OfType<Inference.Likelihood.LearnedRatioTerm>().FirstOrDefault()?.MeanSmRatio(p) ?? double.NaN,
+        _ => double.NaN,
+    };
 
     /// <summary>
     /// A MINUIT over this NLL (ErrorDef 0.5); analytic gradient and Hessian exactly when the backend has them

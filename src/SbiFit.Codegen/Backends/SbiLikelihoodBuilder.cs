@@ -76,7 +76,7 @@ public sealed class SbiLikelihoodBuilder : IDisposable
         };
         var code = Kernels(net, options);
         var nll = new CompiledNll(code.Instance, input.Features, input.Weights, analyticGradient: backend == LikelihoodBackend.CodegenAd, maxThreads: ThreadCount,
-            linearise: Linearise);
+            linearise: Linearise, smReference: input.SmReferenceFeatures);
         var objective = new ThetaMappedObjective(nll, thetaToParam, input.Parameters.Count);
         return new SbiLikelihood(backend, input.Parameters, objective, nll, code.Report, clock.Elapsed.TotalSeconds, RoundingNoise(input.Weights, Precision));
     }
@@ -111,7 +111,7 @@ public sealed class SbiLikelihoodBuilder : IDisposable
     {
         input.Validate(model.FeatureNames.Count);
         var nll = new NllModel(input.Parameters);
-        var learned = new LearnedRatioTerm(model, input.Features, input.Weights, input.ThetaToParameter(model.ThetaNames.Count));
+        var learned = new LearnedRatioTerm(model, input.Features, input.Weights, input.ThetaToParameter(model.ThetaNames.Count), input.SmReferenceFeatures);
         nll.Add(learned);
         if (input.Rate is { } rate)
         {

@@ -34,6 +34,11 @@ public sealed record SbiLikelihoodInput
     public double StandardModelYield { get; init; }
     /// <summary>Gaussian constraints on fit parameters.</summary>
     public IReadOnlyList<ParameterConstraint> Constraints { get; init; } = [];
+    /// <summary>
+    /// Raw features [M, n_x] of an SM reference sample (same feature order as <see cref="Features"/>): when set, the
+    /// learned ratio is normalised numerically, NLL += Σw · log ⟨r⟩_SM(θ), by every backend.
+    /// </summary>
+    public float[]? SmReferenceFeatures { get; init; }
 
     /// <summary>Index of a fit parameter by name; throws naming it and listing the known ones.</summary>
     public int IndexOf(string name)
@@ -66,6 +71,8 @@ public sealed record SbiLikelihoodInput
             throw new ArgumentException($"features have {Features.Length} values, expected {Weights.Length} events x {featureCount} features.");
         if (Rate is not null && !(StandardModelYield > 0 && double.IsFinite(StandardModelYield)))
             throw new ArgumentException($"the extended term needs a positive SM yield N_SM, got {StandardModelYield}.");
+        if (SmReferenceFeatures is { } sm && (sm.Length == 0 || sm.Length % featureCount != 0))
+            throw new ArgumentException($"the SM reference sample has {sm.Length} feature values: it is empty or not a multiple of the {featureCount} features.");
         foreach (var c in Constraints)
         {
             IndexOf(c.Parameter);

@@ -76,6 +76,8 @@ internal sealed class ThetaMappedObjective(CompiledNll nll, int[] thetaToParam, 
 
     public double Value(ReadOnlySpan<double> p) => nll.Value(Theta(p));
 
+    public double MeanSmRatio(ReadOnlySpan<double> p) => nll.MeanSmRatio(Theta(p));
+
     public double ValueAndGradient(ReadOnlySpan<double> p, Span<double> gradient)
     {
         double v = nll.ValueAndGradient(Theta(p), thetaGradient);

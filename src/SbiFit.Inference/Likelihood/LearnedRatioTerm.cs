@@ -102,7 +102,10 @@ public sealed class SmNormaliser
     public SmNormaliser(ILogitModel model, float[] smX)
     {
         int nx = model.FeatureNames.Count;
-        if (smX.Length == 0 || smX.Length % nx != 0) throw new ArgumentException("The SM reference sample is empty or has the wrong width.");
+        if (smX.Length == 0 || smX.Length % nx != 0)
+            throw new ArgumentException($"The SM reference sample has {smX.Length} feature values: it is empty or not a multiple of the {nx} features.");
+        for (int i = 0; i < smX.Length; i++)
+            if (!float.IsFinite(smX[i])) throw new ArgumentException($"SM reference feature '{model.FeatureNames[i % nx]}' of event {i / nx} is {smX[i]}.");
         _model = model; _x = smX; _rows = smX.Length / nx;
         _logit0 = new float[_rows];
         _model.Logits(_x, new float[_rows * model.ThetaNames.Count], _rows, _logit0);

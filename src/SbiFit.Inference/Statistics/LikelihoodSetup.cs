@@ -132,11 +132,16 @@ public sealed class LikelihoodSetup
     }
 
     /// <summary>
-    /// ⟨r⟩ over the SM reference sample at θ for an SM-normalised learned NLL built by <see cref="Build"/> (NaN otherwise);
+    /// ⟨r⟩ over the SM reference sample at θ for an SM-normalised learned NLL (built by <see cref="Build"/> or a backend
+    /// that implements <see cref="ISmNormalisedObjective"/>; NaN otherwise);
     /// far from 1 is the sign of a badly trained network.
     /// </summary>
-    public static double MeanSmRatio(IObjective nll, IReadOnlyList<double> theta) =>
-        (nll as NllModel)?.Terms.OfType<LearnedRatioTerm>().FirstOrDefault()?.MeanSmRatio(theta.ToArray()) ?? double.NaN;
+    public static double MeanSmRatio(IObjective nll, IReadOnlyList<double> theta) => nll switch
+    {
+        ISmNormalisedObjective normalised => normalised.MeanSmRatio(theta.ToArray()),
+        NllModel model => model.Terms.OfType<LearnedRatioTerm>().FirstOrDefault()?.MeanSmRatio(theta.ToArray()) ?? double.NaN,
+        _ => double.NaN,
+    };
 
     /// <summary>The WC vector c at POI values θ.</summary>
     public Complex[] CoefficientsAt(IReadOnlyList<double> theta) => Map.ToC(theta.ToArray());
