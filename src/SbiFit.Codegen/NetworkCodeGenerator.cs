@@ -126,4 +126,28 @@ public static class NllCodeGenerator
     /// <summary>Compiles (or loads from <paramref name="cache"/>, when given) the generated NLL kernels.</summary>
     public static CompiledCode<INllKernels> Compile(TheoryAwareNetwork network, NllOptions options, CodeCache? cache = null) =>
         RoslynBuilder.Build<INllKernels>(Generate(network, options), DefaultClassName, cache);
+
+    /// <summary>
+    /// The NLL structure the fitting commands (<c>fit</c>, <c>scan</c>, <c>toys</c>, <c>asimov</c> with
+    /// <c>--backend codegen[-ad]</c>) compile for a network with <paramref name="thetaCount"/> θ inputs: extended term on,
+    /// no constraints. The rate form's numbers are placeholders: they are constants, not part of the source.
+    /// </summary>
+    public static NllOptions FitStructure(int thetaCount, Precision precision = Precision.Single) => new()
+    {
+        Precision = precision,
+        Rate = new RateForm(1, 1, new double[thetaCount], new double[thetaCount * thetaCount]),
+    };
+
+    /// <summary>
+    /// Compiles the fit-structure NLL of <paramref name="network"/> (<see cref="FitStructure"/>) into
+    /// <paramref name="cache"/> unless it is already there, without loading it: done ahead of time (by
+    /// <c>sbifit train</c>, like SOFIE compiling a model's header once), so that later fits of this model — or of any
+    /// model of its architecture — load the kernels from the cache instead of compiling them.
+    /// </summary>
+    public static CompileReport PrecompileForFits(TheoryAwareNetwork network, CodeCache cache, Precision precision = Precision.Single) =>
+        RoslynBuilder.Precompile(Generate(network, FitStructure(network.ThetaCount, precision)).Source, cache);
+
+    /// <summary>Whether <paramref name="cache"/> holds the fit-structure kernels of <paramref name="network"/>'s architecture (a fit will not compile).</summary>
+    public static bool IsCachedForFits(TheoryAwareNetwork network, CodeCache cache, Precision precision = Precision.Single) =>
+        File.Exists(cache.PathOf(CodeCache.Key(Generate(network, FitStructure(network.ThetaCount, precision)).Source)));
 }

@@ -108,6 +108,16 @@ internal static class RoslynBuilder
         return new CompiledCode<TI>(instance, context, report, source);
     }
 
+    /// <summary>Compiles <paramref name="source"/> into <paramref name="cache"/> unless its image is there already; loads nothing.</summary>
+    public static CompileReport Precompile(string source, CodeCache cache)
+    {
+        var clock = Stopwatch.StartNew();
+        string key = CodeCache.Key(source);
+        bool hit = File.Exists(cache.PathOf(key));
+        if (!hit) cache.Store(key, Compile(source, "SbiFit.Generated." + key[..16]));
+        return new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key);
+    }
+
     /// <summary>
     /// Release IL, no PDB or XML docs. Nullable annotations only (the generated source says <c>#nullable enable
     /// annotations</c>): the nullable flow analysis would only produce warnings nobody reads, and skipping it makes

@@ -128,6 +128,17 @@ public class TrainCommandTests(TrainedModelFixture fx) : IClassFixture<TrainedMo
             "--hidden", "8,8", "--epochs", "2", "--threads", "1", .. extra]);
 
     [Fact]
+    public void TrainPrecompilesTheFitKernelsUnlessAskedNotTo()
+    {
+        var r = TrainBriefly(Path.Combine(fx.Dir, "aot.onnx"));
+        Assert.True(r.Exit == 0, r.Err);
+        Assert.Matches(@"NLL kernels for fits \(codegen backends\): (compiled in [0-9.]+ s|already in the cache) \(key [0-9a-f]{12}\)", r.Out);
+        r = TrainBriefly(Path.Combine(fx.Dir, "no-aot.onnx"), "--no-precompile");
+        Assert.True(r.Exit == 0, r.Err);
+        Assert.DoesNotContain("NLL kernels for fits", r.Out);
+    }
+
+    [Fact]
     public void LatentInputsZeroGivesTheSeedsPureShiftNetwork()
     {
         string path = Path.Combine(fx.Dir, "shift.onnx");

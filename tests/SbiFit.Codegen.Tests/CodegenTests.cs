@@ -1,3 +1,4 @@
+using SbiFit.Codegen.Backends;
 using SbiFit.Codegen;
 using SbiFit.Learning;
 
@@ -134,6 +135,32 @@ public sealed class CacheTests
         var first = NllCodeGenerator.WarmUp();
         Assert.Same(first, NllCodeGenerator.WarmUp());
         Assert.True(await first > 0);   // it compiled (a generation or compile error would fault the task)
+    }
+
+    [Fact]
+    public void KernelsPrecompiledForFitsAreLoadedByTheFitBuilder()
+    {
+        // What `sbifit train` does after training: compile the fit-structure NLL (extended term, no constraints) into the
+        // cache; a fit of any model of that architecture then loads it.
+        var trained = SyntheticLikelihood.RandomNetwork(1, seed: 51, hidden: 20);
+        var retrained = SyntheticLikelihood.RandomNetwork(1, seed: 52, hidden: 20);
+        var cache = new CodeCache(Path.Combine(Path.GetTempPath(), "sbifit-cache-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            var first = NllCodeGenerator.PrecompileForFits(trained, cache);
+            Assert.False(first.CacheHit);
+            Assert.True(File.Exists(Path.Combine(cache.Directory, first.CacheKey + ".dll")));
+            Assert.True(NllCodeGenerator.PrecompileForFits(retrained, cache).CacheHit);
+            var input = SyntheticLikelihood.Input(retrained, retrained.ThetaNames, 400, seed: 53) with { Constraints = [] };
+            using var builder = new SbiLikelihoodBuilder(retrained) { Cache = cache, Threads = 2 };
+            var nll = builder.Build(LikelihoodBackend.CodegenAd, input);
+            Assert.True(nll.Compile!.CacheHit);
+            Assert.Equal(first.CacheKey, nll.Compile.CacheKey);
+            double[] p = [0.2];
+            double interpreted = builder.Build(LikelihoodBackend.Interpreted, input).Value(p);
+            Assert.Equal(interpreted, nll.Value(p), 1e-6 * Math.Abs(interpreted));   // the retrained network's weights
+        }
+        finally { Directory.Delete(cache.Directory, true); }
     }
 
     [Fact]

@@ -34,7 +34,9 @@ internal static class CodegenCommand
             using (var code = NetworkCodeGenerator.Compile(net, prec, cache)) Report(console, "network", code.Report);
             if (parse.GetValue(nll))
             {
-                var options = new NllOptions { Precision = prec };
+                // The structure the fitting commands compile (extended term on, no constraints), so this also fills the
+                // disk cache for fits; the rate form's values in the constants file are placeholders a fit replaces.
+                var options = NllCodeGenerator.FitStructure(net.ThetaCount, prec);
                 string nllFile = NllCodeGenerator.Emit(net, options, dir);
                 console.Out.WriteLine($"wrote {nllFile} (+ {Path.ChangeExtension(nllFile, ".constants.json")})");
                 using var code = NllCodeGenerator.Compile(net, options, cache);

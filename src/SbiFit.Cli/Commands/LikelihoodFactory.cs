@@ -41,13 +41,23 @@ internal sealed class LikelihoodFactory
     public LoadedLikelihood Load(ParseResult parse)
     {
         // The generated backends compile with Roslyn, whose first use in a process JIT-compiles the compiler: start
-        // that in the background now so it overlaps with reading the data files.
-        if (parse.GetValue(Likelihood) == "sbi" && parse.GetValue(Backend) is "codegen" or "codegen-ad") _ = Codegen.NllCodeGenerator.WarmUp();
+        // that in the background now so it overlaps with reading the data files, unless the disk cache already holds
+        // the kernels (e.g. precompiled by `train`), when it would only compete with the fit for the cores.
+        if (parse.GetValue(Likelihood) == "sbi" && parse.GetValue(Backend) is "codegen" or "codegen-ad" && !FitKernelsCached(parse.GetValue(Model)))
+            _ = Codegen.NllCodeGenerator.WarmUp();
         var data = EventTableIO.Read(parse.GetValue(Data)!);
         string? refPath = parse.GetValue(Reference);
         var reference = refPath is null ? null : EventTableIO.Read(refPath);
         return Build(data, reference, parse.GetValue(Poi) ?? [], parse.GetValue(Likelihood) ?? "oracle", parse.GetValue(Model),
             parse.GetValue(Backend) ?? "interpreted", parse.GetValue(ThetaMap) ?? [], parse.GetValue(SmNormalise));
+    }
+
+    /// <summary>True when the model's fit kernels are in the codegen disk cache; false when unknown (unreadable model: Build reports it).</summary>
+    static bool FitKernelsCached(string? modelPath)
+    {
+        if (modelPath is null || !File.Exists(modelPath)) return false;
+        try { return OnnxModelReader.Load(modelPath).Network is { } net && Codegen.NllCodeGenerator.IsCachedForFits(net, new Codegen.CodeCache()); }
+        catch (Exception) { return false; }
     }
 
     /// <summary>Builds the likelihood of <paramref name="data"/> (see the option descriptions for the meaning of each argument).</summary>

@@ -44,6 +44,25 @@ internal static class ModelTraining
         return new TrainedModel(result, set.Count, outPath, stem + ".loss.csv", stem + ".loss.png");
     }
 
+    /// <summary>
+    /// Compiles the fit-structure NLL kernels of the trained network's architecture into the codegen disk cache
+    /// (<see cref="Codegen.NllCodeGenerator.PrecompileForFits"/>), so a later <c>fit --backend codegen-ad</c> loads them.
+    /// A network the code generator cannot handle is reported and skipped, not an error: training succeeded.
+    /// </summary>
+    public static void PrecompileForFits(TheoryAwareNetwork network, Action<string> log)
+    {
+        try
+        {
+            var r = Codegen.NllCodeGenerator.PrecompileForFits(network, new Codegen.CodeCache());
+            log(FormattableString.Invariant(
+                $"NLL kernels for fits (codegen backends): {(r.CacheHit ? "already in the cache" : $"compiled in {r.Seconds:F2} s")} (key {r.CacheKey[..12]})"));
+        }
+        catch (Exception ex) when (ex is Codegen.CodegenException or IOException or UnauthorizedAccessException)
+        {
+            log($"NLL kernels for fits not precompiled: {ex.Message}");
+        }
+    }
+
     /// <summary>Training and validation loss per epoch as a PNG.</summary>
     public static byte[] LossPlot(double[] train, double[] test)
     {

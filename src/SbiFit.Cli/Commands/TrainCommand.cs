@@ -35,9 +35,14 @@ internal static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "0 = all cores", DefaultValueFactory = _ => 0 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "write <out>.ckpt every N epochs", DefaultValueFactory = _ => 0 };
         var resume = new Option<string?>("--resume") { Description = "checkpoint to resume from" };
+        var noPrecompile = new Option<bool>("--no-precompile")
+        {
+            Description = "do not compile the generated NLL kernels for this architecture into the codegen disk cache after training " +
+                          "(by default they are, so fits with --backend codegen or codegen-ad load them instead of compiling)",
+        };
 
         var command = new Command("train", "Train the theory-aware classifier s(x, theta) and save it as ONNX (+ loss curves CSV/PNG).");
-        foreach (var o in new Option[] { data, theta, output, features, baseWeight, hidden, activation, latent, epochs, lr, l2, batch, patience, polish, seed, threads, checkpointEvery, resume })
+        foreach (var o in new Option[] { data, theta, output, features, baseWeight, hidden, activation, latent, epochs, lr, l2, batch, patience, polish, seed, threads, checkpointEvery, resume, noPrecompile })
             command.Options.Add(o);
         command.SetSafeAction(console, parse =>
         {
@@ -61,6 +66,7 @@ internal static class TrainCommand
                     new TrainingSetOptions { Features = featureNames, BaseWeightColumn = parse.GetValue(baseWeight) }, outPath,
                     new EpochProgress(progress, console, options.Epochs), console.Out.WriteLine));
             console.Out.WriteLine($"model: {outPath}; loss curves: {trained.LossCsv}, {trained.LossPng}");
+            if (!parse.GetValue(noPrecompile)) ModelTraining.PrecompileForFits(trained.Result.Network, console.Out.WriteLine);
             return 0;
         });
         return command;
