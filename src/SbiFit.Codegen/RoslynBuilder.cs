@@ -85,7 +85,8 @@ internal static class RoslynBuilder
             image = Compile(source, "SbiFit.Generated." + key[..16]);
             assembly = context.LoadFromStream(new MemoryStream(image));
         }
-        if (!hit) cache?.Store(key, image);
+        // The cache only saves time: an unwritable cache folder must not fail the fit that compiled fine.
+        if (!hit) try { cache?.Store(key, image); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
         var type = assembly.GetType("SbiFit.Generated." + className)
             ?? throw new CodegenException($"generated assembly has no class SbiFit.Generated.{className}.");
         // The static arrays are filled from this model's constants by the type initialiser, run here on this thread.

@@ -164,6 +164,20 @@ public sealed class CacheTests
     }
 
     [Fact]
+    public void UnwritableCacheDoesNotFailTheCompile()
+    {
+        string file = Path.GetTempFileName();   // a file where the cache folder should be: CreateDirectory throws IOException
+        try
+        {
+            var net = TestNetworks.Random(Activation.ReLU, 1, seed: 54, h1: 6);
+            using var code = NllCodeGenerator.Compile(net, TestNetworks.Options(1), new CodeCache(file));
+            Assert.False(code.Report.CacheHit);
+            Assert.True(double.IsFinite(new CompiledNll(code.Instance, new float[5], [1.0]).Value([0.1])));
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
     public void SecondBuildLoadsFromDiskCache()
     {
         var net = TestNetworks.Random(Activation.Tanh, 1, seed: 99);
