@@ -13,29 +13,36 @@ namespace SbiFit.Inference.Tests;
 /// </summary>
 public class SbiClosureTests(ITestOutputHelper output)
 {
-    private static readonly string[] Features =
-        [EventSchema.TrueQ2, EventSchema.TrueCosThetaD, EventSchema.TrueCosThetaL, EventSchema.TrueChi];
+    /// <summary>
+    /// q² and the 12 angular basis functions f_k(θ_D, θ_ℓ, χ) of physics-reference §5.1, which the angular rate is linear
+    /// in: the classifier sees the angles as the physics does (no discontinuity at χ = ±π, the zeros of the SM density
+    /// where they are), which a physicist would give it too.
+    /// </summary>
+    private static readonly string[] Features = [EventSchema.TrueQ2, .. Enumerable.Range(0, 12).Select(k => $"f{k}")];
 
-    /// <summary>SM truth sample: features [N,4] and packed W(x)/W00 [N,25].</summary>
+    /// <summary>SM truth sample: features [N, 13] and packed W(x)/W00 [N, 25].</summary>
     private static (EventTable Table, float[] X, double[] Packed) Sample(int events, ulong seed)
     {
         var sampler = new SmTruthSampler(Lepton.Muon, FormFactorsCln.Hflav2019);
         var rng = new Rng(seed, 3);
-        var x = new float[events * 4];
+        int nf = Features.Length;
+        var x = new float[events * nf];
         var packed = new double[events * WeightMatrixLayout.PackedLength];
-        var cols = Enumerable.Range(0, 4 + WeightMatrixLayout.PackedLength).Select(_ => new double[events]).ToArray();
+        var cols = Enumerable.Range(0, nf + WeightMatrixLayout.PackedLength).Select(_ => new double[events]).ToArray();
+        var f = new double[nf];
         for (int i = 0; i < events; i++)
         {
             var p = sampler.Sample(rng);
             var w = packed.AsSpan(i * WeightMatrixLayout.PackedLength, WeightMatrixLayout.PackedLength);
             WeightMatrix.Compute(p, Lepton.Muon, FormFactorsCln.Hflav2019, w);
-            double[] f = [p.Q2, p.CosThetaD, p.CosThetaL, p.Chi];
-            for (int k = 0; k < 4; k++) { x[i * 4 + k] = (float)f[k]; cols[k][i] = f[k]; }
-            for (int k = 0; k < w.Length; k++) cols[4 + k][i] = w[k];
+            f[0] = p.Q2;
+            AngularCoefficients.AngularFunctions(p.CosThetaD, p.CosThetaL, p.Chi, f.AsSpan(1));
+            for (int k = 0; k < nf; k++) { x[i * nf + k] = (float)f[k]; cols[k][i] = f[k]; }
+            for (int k = 0; k < w.Length; k++) cols[nf + k][i] = w[k];
         }
         var table = new EventTable("truth sample");
-        for (int k = 0; k < 4; k++) table.AddColumn(Features[k], cols[k]);
-        for (int k = 0; k < WeightMatrixLayout.PackedLength; k++) table.AddColumn(WeightMatrixLayout.ColumnNames[k], cols[4 + k]);
+        for (int k = 0; k < nf; k++) table.AddColumn(Features[k], cols[k]);
+        for (int k = 0; k < WeightMatrixLayout.PackedLength; k++) table.AddColumn(WeightMatrixLayout.ColumnNames[k], cols[nf + k]);
         return (table, x, packed);
     }
 
@@ -51,9 +58,8 @@ public class SbiClosureTests(ITestOutputHelper output)
     [Fact]
     public void AsimovFitWithTrainedNetworkClosesOnThetaGen()
     {
-        const double thetaGen = 0.3;
         var (train, _, _) = Sample(20_000, 11);
-        var data = TrainingSetBuilder.Build(train, [ThetaRange.Parse("V_R:-1:1")], 12, new TrainingSetOptions { Features = Features });
+        var data = TrainingSetBuilder.Build(train, [ThetaRange.Parse("V_R:-0.4:0.4")], 12, new TrainingSetOptions { Features = Features });
         var result = Trainer.Train(data, new TrainingOptions
         {
             HiddenSizes = [32, 32], Activation = Activation.Tanh, Epochs = 400, LearningRate = 0.01, L2 = 0, Seed = 13,
@@ -63,37 +69,37 @@ public class SbiClosureTests(ITestOutputHelper output)
 
         var (_, x, packed) = Sample(20_000, 21);
         var map = new WilsonParameterMap(["V_R"]);
-        int n = x.Length / 4;
-        var weights = new double[n];
-        var form = WeightMatrixLayout.LinearForm(map.ToC([thetaGen]));
-        for (int i = 0; i < n; i++) weights[i] = ThetaBasis.Apply(form, packed.AsSpan(i * 25, 25));
+        int n = packed.Length / WeightMatrixLayout.PackedLength;
         var rate = RateQuadraticForm.FromEvents(packed);
-        double nObs = weights.Sum();
         int[] idx = [0];
+        foreach (double thetaGen in new[] { -0.3, 0.3 })
+        {
+            var weights = new double[n];
+            var form = WeightMatrixLayout.LinearForm(map.ToC([thetaGen]));
+            for (int i = 0; i < n; i++) weights[i] = ThetaBasis.Apply(form, packed.AsSpan(i * 25, 25));
+            double nObs = weights.Sum();
 
-        // The oracle is smooth double precision: a tight tolerance to test theta_gen to 1e-6. The network NLL sums float32
-        // logits, so its EDM floor is higher: the default tolerance.
-        var oracle = Fit(1e-4, new OracleRatioTerm(packed, weights, map, idx, rate), new ExtendedTerm(rate, map, idx, n, nObs));
-        var raw = Fit(0.1, new LearnedRatioTerm(result.Network, x, weights, idx), new ExtendedTerm(rate, map, idx, n, nObs));
-        output.WriteLine($"SBI unnormalised: {raw["V_R"].Value:F5} +- {raw["V_R"].Error:F5}");
-        // The Asimov events are an SM sample (only their weights carry θ_gen), so they double as the SM reference
-        // that normalises the learned ratio: log r -> log r - log <r>_SM(θ).
-        var sbi = Fit(0.1, new LearnedRatioTerm(result.Network, x, weights, idx, smReferenceX: x), new ExtendedTerm(rate, map, idx, n, nObs));
-        output.WriteLine($"oracle: {oracle["V_R"].Value:F5} +- {oracle["V_R"].Error:F5}");
-        output.WriteLine($"SBI:    {sbi["V_R"].Value:F5} +- {sbi["V_R"].Error:F5}");
-        double pull = (sbi["V_R"].Value - thetaGen) / sbi["V_R"].Error;
-        output.WriteLine($"SBI bias = {pull:F3} sigma");
+            // The oracle is smooth double precision: a tight tolerance to test theta_gen to 1e-6. The network NLL sums float32
+            // logits, so its EDM floor is higher: the default tolerance.
+            var oracle = Fit(1e-4, new OracleRatioTerm(packed, weights, map, idx, rate), new ExtendedTerm(rate, map, idx, n, nObs));
+            // The Asimov events are an SM sample (only their weights carry θ_gen), so they double as the SM reference
+            // that normalises the learned ratio: log r -> log r - log <r>_SM(θ).
+            var sbi = Fit(0.1, new LearnedRatioTerm(result.Network, x, weights, idx, smReferenceX: x), new ExtendedTerm(rate, map, idx, n, nObs));
+            double pull = (sbi["V_R"].Value - thetaGen) / sbi["V_R"].Error;
+            output.WriteLine($"theta_gen {thetaGen}: oracle {oracle["V_R"].Value:F5} +- {oracle["V_R"].Error:F5}, SBI {sbi["V_R"].Value:F5} +- {sbi["V_R"].Error:F5}, bias {pull:F3} sigma");
 
-        Assert.True(oracle.IsValid && sbi.IsValid, $"{oracle}\n{sbi}");
-        Assert.Equal(thetaGen, oracle["V_R"].Value, 1e-6);
-        // The learned likelihood's precision is near the oracle's (statistical limit).
-        Assert.InRange(sbi["V_R"].Error / oracle["V_R"].Error, 0.97, 1.2);
-        // The network has the default latent input (one per θ), so θ reaches the first layer through its own weights, and
-        // an L-BFGS polish after Adam. Measured (this set-up, training seeds 13-17, θ_gen = ±0.3, 20k Asimov events): bias
-        // -0.42 to +0.58 sigma with the polish (the per-event log-ratio error at θ = 0.3 falls from std 0.15 to 0.09);
-        // without it -1.0 to +0.55 sigma; with the seed's pure shift z + theta V (latent inputs 0) -2.1 to -2.6 sigma.
-        // The issue's target is 0.1 sigma: not reached; the residual follows the network's approximation error, which a
-        // larger training sample does not lower (docs/likelihood.md, "Training polish"). The bound pins what we reach.
-        Assert.True(Math.Abs(pull) < 0.75, $"SBI Asimov bias {pull:F3} sigma (theta = {sbi["V_R"].Value:F5} +- {sbi["V_R"].Error:F5})");
+            Assert.True(oracle.IsValid && sbi.IsValid, $"{oracle}\n{sbi}");
+            Assert.Equal(thetaGen, oracle["V_R"].Value, 1e-6);
+            // The learned likelihood's precision is near the oracle's (statistical limit).
+            Assert.InRange(sbi["V_R"].Error / oracle["V_R"].Error, 0.97, 1.2);
+            // Measured with these features and training range (training seeds 13-17, theta_gen = -0.3 and +0.3, 20k Asimov
+            // events): bias -0.15 to +0.18 sigma (seed 13: -0.150, -0.055). With the raw angles (cos θ_D, cos θ_ℓ, χ) and
+            // V_R in [-1, 1] it was -0.24 to +0.35 sigma; with (cos χ, sin χ, cos 2χ, sin 2χ) up to 0.35 sigma; more
+            // training events, mini-batches, a 4-network ensemble or a wider SiLU network did not go below 0.18 sigma.
+            // The issue's target is 0.1 sigma: not reached. What is left comes from a few Asimov events near zeros of the
+            // SM angular density, where the exact log r at |θ| = 0.3 reaches 2-3 with weights up to 20 and every network
+            // tried underestimates it (docs/likelihood.md, "Training polish"). The bound pins what we reach.
+            Assert.True(Math.Abs(pull) < 0.3, $"SBI Asimov bias {pull:F3} sigma at theta_gen {thetaGen} (theta = {sbi["V_R"].Value:F5} +- {sbi["V_R"].Error:F5})");
+        }
     }
 }
