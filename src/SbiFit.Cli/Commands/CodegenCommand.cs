@@ -38,7 +38,7 @@ internal static class CodegenCommand
                 // disk cache for fits; the rate form's values in the constants file are placeholders a fit replaces.
                 var options = NllCodeGenerator.FitStructure(net.ThetaCount, prec);
                 string nllFile = NllCodeGenerator.Emit(net, options, dir);
-                console.Out.WriteLine($"wrote {nllFile} (+ {Path.ChangeExtension(nllFile, ".constants.json")})");
+                console.Out.WriteLine($"wrote {nllFile} (+ {Path.ChangeExtension(nllFile, ".constants.json")}; its RateB/RateC2/RateScalars are placeholders a fit replaces with its data's rate form)");
                 using var code = NllCodeGenerator.Compile(net, options, cache);
                 Report(console, "NLL", code.Report);
             }
