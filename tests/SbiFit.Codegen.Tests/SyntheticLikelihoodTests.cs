@@ -8,6 +8,14 @@ namespace SbiFit.Codegen.Tests;
 public sealed class SyntheticLikelihoodTests(ITestOutputHelper output)
 {
     [Fact]
+    public void RuntimeIsTimedLastButReportedInTheRequestedOrder()
+    {
+        LikelihoodBackend[] requested = [LikelihoodBackend.Runtime, LikelihoodBackend.CodegenAd, LikelihoodBackend.Interpreted];
+        Assert.Equal([LikelihoodBackend.CodegenAd, LikelihoodBackend.Interpreted, LikelihoodBackend.Runtime], LikelihoodBenchmark.MeasurementOrder(requested));
+        Assert.Equal([LikelihoodBackend.Codegen], LikelihoodBenchmark.MeasurementOrder([LikelihoodBackend.Codegen, LikelihoodBackend.Codegen]));
+    }
+
+    [Fact]
     public void ConfinedNetworkRatioIsNormalised()
     {
         // ⟨r(θ)⟩ over q(·|0) must be 1 for every θ (the NLL's learned term assumes it); the importance-weighted SM sample
