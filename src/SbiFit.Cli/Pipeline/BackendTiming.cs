@@ -50,12 +50,12 @@ internal static class BackendTiming
         };
         double flopsPerEvent = net.Layers.Sum(l => 2.0 * l.Inputs * l.Outputs);
         using var builder = new SbiLikelihoodBuilder(net, modelPath) { Threads = config.Training.Threads };
-        var rows = new List<LikelihoodBenchmarkRow>();
-        foreach (var backend in LikelihoodBackends.All)
+        var rows = new Dictionary<LikelihoodBackend, LikelihoodBenchmarkRow>();
+        foreach (var backend in LikelihoodBenchmark.MeasurementOrder(LikelihoodBackends.All))   // runtime last, as in bench likelihood
         {
-            rows.Add(LikelihoodBenchmark.Measure(builder.Build(backend, input), test.Count, names.Length, flopsPerEvent, 0, repeats, fitRepeats));
+            rows[backend] = LikelihoodBenchmark.Measure(builder.Build(backend, input), test.Count, names.Length, flopsPerEvent, 0, repeats, fitRepeats);
             progress.Report((double)rows.Count / LikelihoodBackends.All.Count);
         }
-        return new BackendTimingTable(test.Count, thetaGen, rows.ToArray());
+        return new BackendTimingTable(test.Count, thetaGen, LikelihoodBackends.All.Select(b => rows[b]).ToArray());
     }
 }
