@@ -73,7 +73,11 @@ public static class GeneratedConstants
 {
     [ThreadStatic] static ConstantSet? loading;
 
-    internal static void Run(ConstantSet set, Action initialise)
+    /// <summary>
+    /// Runs <paramref name="initialise"/> (e.g. a generated type's static constructor) with <paramref name="set"/> as the
+    /// constants <see cref="Get"/> hands out on this thread; the previous set (usually none) is restored afterwards.
+    /// </summary>
+    public static void Run(ConstantSet set, Action initialise)
     {
         var previous = loading;
         loading = set;

@@ -164,6 +164,28 @@ public sealed class CacheTests
     }
 
     [Fact]
+    public void ConstantsAreOnlyHandedOutWhileAClassLoads()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => GeneratedConstants.Get("W0", 3));
+        Assert.Contains("outside its loader", ex.Message);
+        var set = new ConstantSet();
+        set.Add("W0", new float[] { 1, 2, 3 });
+        Assert.Contains("defined twice", Assert.Throws<CodegenException>(() => set.Add("W0", new double[] { 1 })).Message);
+        double[]? got = null;
+        string? wrongLength = null, missing = null;
+        GeneratedConstants.Run(set, () =>
+        {
+            got = GeneratedConstants.Get("W0", 3);
+            wrongLength = Assert.Throws<InvalidOperationException>(() => GeneratedConstants.Get("W0", 4)).Message;
+            missing = Assert.Throws<InvalidOperationException>(() => GeneratedConstants.Get("B0", 1)).Message;
+        });
+        Assert.Equal([1.0, 2, 3], got!);
+        Assert.Contains("has 3 values, the generated code expects 4", wrongLength);
+        Assert.Contains("needs constant 'B0'", missing);
+        Assert.Throws<InvalidOperationException>(() => GeneratedConstants.Get("W0", 3));   // the loader's scope ended
+    }
+
+    [Fact]
     public void UnwritableCacheDoesNotFailTheCompile()
     {
         string file = Path.GetTempFileName();   // a file where the cache folder should be: CreateDirectory throws IOException
