@@ -45,6 +45,9 @@ public sealed class CodeCache
 
     internal string PathOf(string key) => Path.Combine(Directory, key + ".dll");
 
+    /// <summary>Whether the compiled image of <paramref name="key"/> is in the cache.</summary>
+    internal bool Contains(string key) => File.Exists(PathOf(key));
+
     internal byte[]? TryLoad(string key)
     {
         string path = PathOf(key);

@@ -233,7 +233,8 @@ public sealed partial class CompiledNll : IObjective
             return AfterNewLevel(data.Blocks * (long)kernels.BlockEvents, theta, gradient);
         }
         var cache = lin;
-        var ranges = cache.Split(theta, out _, default);
+        Span<double> tangent = gradient.IsEmpty ? default : new double[n];
+        var ranges = cache.Split(theta, out double linear, tangent);
         int unsafeBlocks = ranges.Sum(r => r.End - r.Begin);
         double unsafeFraction = unsafeBlocks / (double)data.Blocks;
         // codegen-ad re-linearises only on gradient calls (the points MIGRAD keeps); a far value-only call (a line
@@ -248,7 +249,7 @@ public sealed partial class CompiledNll : IObjective
             if (debt >= RelineariseDebt * tail * (1 + n))
                 return AfterNewLevel(cache.AddLevel(ranges[0].Begin, theta), theta, gradient);
         }
-        return FullPart(theta, gradient);
+        return FullPart(ranges, linear, tangent, theta, gradient);
     }
 
     /// <summary>Books a level that sent <paramref name="evaluated"/> events through the network, and evaluates at its own θ (all but radius-0 events safe).</summary>
@@ -257,19 +258,22 @@ public sealed partial class CompiledNll : IObjective
         Linearisations++;
         TotalFullEvents += evaluated;
         debt = 0;
-        double v = FullPart(theta, gradient);
+        Span<double> tangent = gradient.IsEmpty ? default : new double[Dimension];
+        var ranges = lin!.Split(theta, out double linear, tangent);
+        double v = FullPart(ranges, linear, tangent, theta, gradient);
         LastFullEvents += evaluated;
         return v;
     }
 
-    /// <summary>Learned term (and gradient) at θ: the unsafe ranges through the network, minus the safe events' affine sums.</summary>
-    double FullPart(double[] theta, Span<double> gradient)
+    /// <summary>
+    /// Learned term (and gradient) at θ from the cache's split there: the unsafe <paramref name="ranges"/> through the
+    /// network, minus the safe events' affine sum <paramref name="linear"/> (θ-gradient <paramref name="tangent"/>).
+    /// </summary>
+    double FullPart(IReadOnlyList<(int Begin, int End)> ranges, double linear, ReadOnlySpan<double> tangent, double[] theta, Span<double> gradient)
     {
-        var l = lin!;
-        Span<double> tangent = gradient.IsEmpty ? default : new double[Dimension];
-        var ranges = l.Split(theta, out double linear, tangent);
-        if (gradient.IsEmpty) return FullValue(l.Sorted, ranges, theta) - linear;
-        double full = FullValueGradient(l.Sorted, ranges, theta, gradient);
+        var sorted = lin!.Sorted;
+        if (gradient.IsEmpty) return FullValue(sorted, ranges, theta) - linear;
+        double full = FullValueGradient(sorted, ranges, theta, gradient);
         for (int k = 0; k < Dimension; k++) gradient[k] -= tangent[k];
         return full - linear;
     }

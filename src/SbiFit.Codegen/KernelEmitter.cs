@@ -24,9 +24,6 @@ internal static class KernelEmitter
             : ((double)v).ToString("R", CultureInfo.InvariantCulture) + "d";
     }
 
-    public static string Literal(double v) =>
-        double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) + "d" : throw new CodegenException($"cannot emit non-finite constant {v}.");
-
     public static void Array(StringBuilder sb, string comment, string type, string name, IReadOnlyList<string> values)
     {
         sb.Append("    /// <summary>").Append(comment).AppendLine("</summary>");

@@ -22,8 +22,6 @@ internal sealed class LinearisationCache
         public required int Start;
         /// <summary>Per bucket (descending radius): events of the level's range in this and all larger-radius buckets.</summary>
         public required int[] SafeCount;
-        /// <summary>Per bucket: a lower bound on the radius of its events.</summary>
-        public required double[] Edge;
         /// <summary>[Blocks − Start + 1]: Σ w·difference over the level's first b blocks.</summary>
         public required double[] PrefixValue;
         /// <summary>[(Blocks − Start + 1)·n_θ]: Σ w·tangent over the level's first b blocks.</summary>
@@ -38,6 +36,8 @@ internal sealed class LinearisationCache
     const double RadiusSafety = 0.99;
     /// <summary>Levels kept at most; a new level beyond it replaces the last one.</summary>
     public const int MaxLevels = 8;
+    /// <summary>Per bucket: a lower bound on the (shrunk) radius of its events, increasing with the bucket; the same for every level.</summary>
+    static readonly double[] Edges = Enumerable.Range(0, Buckets).Select(LowerEdge).ToArray();
 
     readonly List<Level> levels = [];
     readonly int n, blockEvents, events, blocks;
@@ -61,8 +61,6 @@ internal sealed class LinearisationCache
     public INllData Sorted { get; private set; }
     /// <summary>θ of the newest level.</summary>
     public double[] ReferencePoint => levels[^1].Theta0;
-    /// <summary>Levels in use.</summary>
-    public int LevelCount => levels.Count;
 
     /// <summary>
     /// Bucket of a radius, increasing with it: 0 for zero (or below 2^−1022), then 16 per octave from the exponent and
@@ -102,9 +100,9 @@ internal sealed class LinearisationCache
         // so the prefix sums below read them in sequence.
         var key = new int[m]; var counts = new int[Buckets];
         for (int e = 0; e < m; e++) counts[key[e] = Bucket(rad[e])]++;
-        var next = new int[Buckets]; var safe = new int[Buckets]; var edge = new double[Buckets];
+        var next = new int[Buckets]; var safe = new int[Buckets];
         int acc = 0;
-        for (int b = Buckets - 1; b >= 0; b--) { next[b] = acc; acc += counts[b]; safe[b] = acc; edge[b] = LowerEdge(b); }
+        for (int b = Buckets - 1; b >= 0; b--) { next[b] = acc; acc += counts[b]; safe[b] = acc; }
         var local = new int[m]; var wd = new double[m]; var wt = new double[m * n];
         for (int e = 0; e < m; e++)
         {
@@ -114,7 +112,8 @@ internal sealed class LinearisationCache
             wd[q] = w * diff[e];
             for (int k = 0; k < n; k++) wt[q * n + k] = w * tan[e * n + k];
         }
-        if (ReferenceEquals(Sorted, bound)) Sorted = d.Permute(Prefixed(local, first));   // a sorted copy; the bound dataset stays as it was
+        // Level 0 (start 0, all events) makes a sorted copy, so the bound dataset stays as it was; later levels reorder the copy's tail.
+        if (ReferenceEquals(Sorted, bound)) Sorted = d.Permute(local);
         else d.PermuteTail(start, local);
         var tailOrigin = new int[m];
         for (int q = 0; q < m; q++) tailOrigin[q] = origin[local[q]];
@@ -131,17 +130,8 @@ internal sealed class LinearisationCache
             }
             pv[b + 1] = v; t.CopyTo(pt, (b + 1) * n);
         }
-        levels.Add(new Level { Theta0 = (double[])theta.Clone(), Start = start, SafeCount = safe, Edge = edge, PrefixValue = pv, PrefixTangent = pt });
+        levels.Add(new Level { Theta0 = (double[])theta.Clone(), Start = start, SafeCount = safe, PrefixValue = pv, PrefixTangent = pt });
         return padded;
-    }
-
-    /// <summary>The identity on [0, first) followed by <paramref name="tail"/>: a whole-dataset order.</summary>
-    int[] Prefixed(int[] tail, int first)
-    {
-        var order = new int[events];
-        for (int p = 0; p < first; p++) order[p] = p;
-        tail.CopyTo(order, first);
-        return order;
     }
 
     /// <summary>
@@ -160,9 +150,9 @@ internal sealed class LinearisationCache
             double dist = 0;
             for (int k = 0; k < n; k++) dist = Math.Max(dist, Math.Abs(theta[k] - l.Theta0[k]));
             // Events in the buckets whose lower edge exceeds dist: SafeCount at the lowest such bucket (edges increase with the index).
-            int lo = 0, hi = l.Edge.Length;
-            while (lo < hi) { int mid = (lo + hi) >>> 1; if (l.Edge[mid] > dist) hi = mid; else lo = mid + 1; }
-            int safeEvents = lo < l.Edge.Length ? l.SafeCount[lo] : 0;
+            int lo = 0, hi = Buckets;
+            while (lo < hi) { int mid = (lo + hi) >>> 1; if (Edges[mid] > dist) hi = mid; else lo = mid + 1; }
+            int safeEvents = lo < Buckets ? l.SafeCount[lo] : 0;
             int s = Math.Min(end, l.Start + safeEvents / blockEvents), j = s - l.Start;
             linear += l.PrefixValue[j];
             for (int k = 0; k < n; k++)

@@ -60,9 +60,12 @@ public static class NetworkCodeGenerator
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, className + ".cs");
         AtomicFile.Write(path, Encoding.UTF8.GetBytes(generated.Source));
-        generated.Constants.WriteJson(Path.Combine(directory, className + ".constants.json"));
+        generated.Constants.WriteJson(ConstantsPath(path));
         return path;
     }
+
+    /// <summary>The constants file written beside an emitted source file: <c>DIR/ClassName.constants.json</c>.</summary>
+    public static string ConstantsPath(string sourcePath) => Path.ChangeExtension(sourcePath, ".constants.json");
 
     internal static void CheckName(string className)
     {
@@ -107,7 +110,7 @@ public static class NllCodeGenerator
     /// <summary>
     /// Starts (once per process; later calls return the same task) a background compile of the NLL of a tiny
     /// network, so Roslyn's own JIT warm-up, which dominates the first compile in a process, overlaps with the
-    /// caller's data loading. Call it as soon as a generated backend is known to be needed; <see cref="Compile"/>
+    /// caller's data loading. Call it as soon as a generated backend is known to be needed; <see cref="Compile(TheoryAwareNetwork, NllOptions, CodeCache?)"/>
     /// does not wait for it. The task's result is the warm-up's wall seconds.
     /// </summary>
     public static Task<double> WarmUp() => RoslynBuilder.WarmUp(() =>
@@ -125,7 +128,11 @@ public static class NllCodeGenerator
 
     /// <summary>Compiles (or loads from <paramref name="cache"/>, when given) the generated NLL kernels.</summary>
     public static CompiledCode<INllKernels> Compile(TheoryAwareNetwork network, NllOptions options, CodeCache? cache = null) =>
-        RoslynBuilder.Build<INllKernels>(Generate(network, options), DefaultClassName, cache);
+        Compile(Generate(network, options), cache);
+
+    /// <summary>Compiles (or loads from <paramref name="cache"/>) NLL kernels already generated with the default class name.</summary>
+    public static CompiledCode<INllKernels> Compile(GeneratedSource generated, CodeCache? cache = null) =>
+        RoslynBuilder.Build<INllKernels>(generated, DefaultClassName, cache);
 
     /// <summary>
     /// The NLL structure the fitting commands (<c>fit</c>, <c>scan</c>, <c>toys</c>, <c>asimov</c> with
@@ -149,5 +156,5 @@ public static class NllCodeGenerator
 
     /// <summary>Whether <paramref name="cache"/> holds the fit-structure kernels of <paramref name="network"/>'s architecture (a fit will not compile).</summary>
     public static bool IsCachedForFits(TheoryAwareNetwork network, CodeCache cache, Precision precision = Precision.Single) =>
-        File.Exists(cache.PathOf(CodeCache.Key(Generate(network, FitStructure(network.ThetaCount, precision)).Source)));
+        cache.Contains(CodeCache.Key(Generate(network, FitStructure(network.ThetaCount, precision)).Source));
 }

@@ -114,7 +114,7 @@ internal static class RoslynBuilder
     {
         var clock = Stopwatch.StartNew();
         string key = CodeCache.Key(source);
-        bool hit = File.Exists(cache.PathOf(key));
+        bool hit = cache.Contains(key);
         if (!hit) cache.Store(key, Compile(source, "SbiFit.Generated." + key[..16]));
         return new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key);
     }

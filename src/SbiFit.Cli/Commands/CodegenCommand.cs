@@ -30,7 +30,7 @@ internal static class CodegenCommand
                 ?? throw new CliUsageException($"--model '{path}': the graph is not the theory-aware network pattern, so it cannot be generated.");
             var cache = new CodeCache();
             string file = NetworkCodeGenerator.Emit(net, dir, prec);
-            console.Out.WriteLine($"wrote {file} (+ {Path.ChangeExtension(file, ".constants.json")})");
+            console.Out.WriteLine($"wrote {file} (+ {NetworkCodeGenerator.ConstantsPath(file)})");
             using (var code = NetworkCodeGenerator.Compile(net, prec, cache)) Report(console, "network", code.Report);
             if (parse.GetValue(nll))
             {
@@ -38,7 +38,7 @@ internal static class CodegenCommand
                 // disk cache for fits; the rate form's values in the constants file are placeholders a fit replaces.
                 var options = NllCodeGenerator.FitStructure(net.ThetaCount, prec);
                 string nllFile = NllCodeGenerator.Emit(net, options, dir);
-                console.Out.WriteLine($"wrote {nllFile} (+ {Path.ChangeExtension(nllFile, ".constants.json")}; its RateB/RateC2/RateScalars are placeholders a fit replaces with its data's rate form)");
+                console.Out.WriteLine($"wrote {nllFile} (+ {NetworkCodeGenerator.ConstantsPath(nllFile)}; its RateB/RateC2/RateScalars are placeholders a fit replaces with its data's rate form)");
                 using var code = NllCodeGenerator.Compile(net, options, cache);
                 Report(console, "NLL", code.Report);
             }

@@ -99,10 +99,11 @@ public sealed class SbiLikelihoodBuilder : IDisposable
     {
         // Source and constants together: two models of one architecture share a source (and its disk-cache entry)
         // but not their loaded kernels. Toy studies build likelihoods from several threads: load each model once.
-        string key = NllCodeGenerator.Generate(net, options).ModelKey;
+        var generated = NllCodeGenerator.Generate(net, options);
+        string key = generated.ModelKey;
         lock (compiled)
         {
-            if (!compiled.TryGetValue(key, out var code)) compiled[key] = code = NllCodeGenerator.Compile(net, options, Cache);
+            if (!compiled.TryGetValue(key, out var code)) compiled[key] = code = NllCodeGenerator.Compile(generated, Cache);
             return code;
         }
     }
