@@ -84,5 +84,13 @@ public sealed record NllOptions
 /// <summary>Raised for invalid code-generation input or a failed compile (the message names the cause).</summary>
 public sealed class CodegenException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Timing of one build: compile seconds (0 on a cache hit plus the load time), hit flag, source size.</summary>
-public sealed record CompileReport(double Seconds, bool CacheHit, int SourceBytes, string CacheKey);
+/// <summary>
+/// Timing of one build: the seconds the build took on the caller's thread (compile or cache load, plus loading the
+/// assembly; when the kernels were compiled in the background, the wait for them), hit flag, source size, cache key.
+/// </summary>
+public sealed record CompileReport(double Seconds, bool CacheHit, int SourceBytes, string CacheKey)
+{
+    /// <summary>When the kernels were compiled on a background thread while the caller did other work (a fitting command
+    /// reading its data): that compile's own seconds. Null when the build compiled or loaded them itself.</summary>
+    public double? BackgroundSeconds { get; init; }
+}

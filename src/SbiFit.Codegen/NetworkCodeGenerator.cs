@@ -154,6 +154,15 @@ public static class NllCodeGenerator
     public static CompileReport PrecompileForFits(TheoryAwareNetwork network, CodeCache cache, Precision precision = Precision.Single) =>
         RoslynBuilder.Precompile(Generate(network, FitStructure(network.ThetaCount, precision)).Source, cache);
 
+    /// <summary>
+    /// Starts compiling the fit-structure NLL of <paramref name="network"/> into <paramref name="cache"/> on a background
+    /// thread and returns at once (null when the cache holds it already). A fitting command calls it as soon as it has
+    /// read the model, so the compile overlaps with reading the data; its <see cref="Compile(GeneratedSource, CodeCache?)"/>
+    /// of the same source then waits for that compile instead of starting its own. Compile errors surface there.
+    /// </summary>
+    public static Task? StartPrecompileForFits(TheoryAwareNetwork network, CodeCache cache, Precision precision = Precision.Single) =>
+        RoslynBuilder.StartPrecompile(Generate(network, FitStructure(network.ThetaCount, precision)).Source, cache);
+
     /// <summary>Whether <paramref name="cache"/> holds the fit-structure kernels of <paramref name="network"/>'s architecture (a fit will not compile).</summary>
     public static bool IsCachedForFits(TheoryAwareNetwork network, CodeCache cache, Precision precision = Precision.Single) =>
         cache.Contains(CodeCache.Key(Generate(network, FitStructure(network.ThetaCount, precision)).Source));

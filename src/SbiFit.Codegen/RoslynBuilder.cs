@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -72,8 +73,18 @@ internal static class RoslynBuilder
         var clock = Stopwatch.StartNew();
         string source = generated.Source;
         string key = CodeCache.Key(source);
-        byte[]? image = cache?.TryLoad(key);
-        bool hit = image is not null;
+        // A compile of this source started in the background (StartPrecompile) is this process's own: wait for it
+        // rather than compile twice, and report it as compiled, not as a cache hit.
+        double? background = null;
+        byte[]? image = null;
+        if (BackgroundCompiles.TryRemove(key, out var pending))
+        {
+            try { (image, double seconds) = pending.GetAwaiter().GetResult(); background = seconds; }
+            // A compile error is this source's and surfaces as it would have here; anything else: compile below.
+            catch (Exception ex) when (ex is not CodegenException) { image = null; }
+        }
+        image ??= cache?.TryLoad(key);
+        bool hit = image is not null && background is null;
         image ??= Compile(source, "SbiFit.Generated." + key[..16]);
         var context = new AssemblyLoadContext("sbifit-codegen-" + key[..16], isCollectible: true);
         Assembly assembly;
@@ -86,7 +97,7 @@ internal static class RoslynBuilder
             assembly = context.LoadFromStream(new MemoryStream(image));
         }
         // The cache only saves time: an unwritable cache folder must not fail the fit that compiled fine.
-        if (!hit) try { cache?.Store(key, image); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        if (!hit && background is null) try { cache?.Store(key, image); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
         var type = assembly.GetType("SbiFit.Generated." + className)
             ?? throw new CodegenException($"generated assembly has no class SbiFit.Generated.{className}.");
         // The static arrays are filled from this model's constants by the type initialiser, run here on this thread.
@@ -105,7 +116,10 @@ internal static class RoslynBuilder
             throw new CodegenException($"generated class {className} could not load its constants: {ex.InnerException.Message}");
         }
         if (instance is null) throw new CodegenException($"generated class {className} does not implement {typeof(TI).Name}.");
-        var report = new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key);
+        var report = new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key)
+        {
+            BackgroundSeconds = background,
+        };
         return new CompiledCode<TI>(instance, context, report, source);
     }
 
@@ -117,6 +131,27 @@ internal static class RoslynBuilder
         bool hit = cache.Contains(key);
         if (!hit) cache.Store(key, Compile(source, "SbiFit.Generated." + key[..16]));
         return new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key);
+    }
+
+    static readonly ConcurrentDictionary<string, Task<(byte[] Image, double Seconds)>> BackgroundCompiles = new();
+
+    /// <summary>
+    /// Starts compiling <paramref name="source"/> on a background thread into <paramref name="cache"/> (unless it is
+    /// there already; then nothing starts and the result is null). A later <see cref="Build"/> of the same source in
+    /// this process waits for it instead of compiling again. Used to compile a fit's kernels while its data load.
+    /// </summary>
+    public static Task<(byte[] Image, double Seconds)>? StartPrecompile(string source, CodeCache cache)
+    {
+        string key = CodeCache.Key(source);
+        if (cache.Contains(key)) return null;
+        return BackgroundCompiles.GetOrAdd(key, k => Task.Factory.StartNew(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            var image = Compile(source, "SbiFit.Generated." + k[..16]);
+            // The cache only saves time: an unwritable cache folder must not fail the fit that compiled fine.
+            try { cache.Store(k, image); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            return (image, clock.Elapsed.TotalSeconds);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
     }
 
     /// <summary>

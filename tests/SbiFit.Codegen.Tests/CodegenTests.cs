@@ -138,6 +138,39 @@ public sealed class CacheTests
     }
 
     [Fact]
+    public async Task AFitBuildWaitsForTheBackgroundCompileOfItsKernelsInsteadOfCompilingAgain()
+    {
+        // What `fit --backend codegen-ad` does: start compiling the fit's kernels when the model is read, load the data,
+        // then build; the build must take the background image (same key, reported as compiled in the background).
+        var network = SyntheticLikelihood.RandomNetwork(1, seed: 54, hidden: 18);
+        var cache = new CodeCache(Path.Combine(Path.GetTempPath(), "sbifit-cache-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            var started = NllCodeGenerator.StartPrecompileForFits(network, cache);
+            Assert.NotNull(started);
+            var input = SyntheticLikelihood.Input(network, network.ThetaNames, 300, seed: 55) with { Constraints = [] };
+            using var builder = new SbiLikelihoodBuilder(network) { Cache = cache, Threads = 2 };
+            var nll = builder.Build(LikelihoodBackend.CodegenAd, input);
+            await started;
+            var report = nll.Compile!;
+            Assert.False(report.CacheHit);
+            Assert.True(report.BackgroundSeconds > 0);
+            Assert.True(File.Exists(Path.Combine(cache.Directory, report.CacheKey + ".dll")));   // stored by the background compile
+            double[] p = [0.1];
+            double interpreted = builder.Build(LikelihoodBackend.Interpreted, input).Value(p);
+            Assert.Equal(interpreted, nll.Value(p), 1e-6 * Math.Abs(interpreted));
+
+            // Cached now: nothing starts, and the next process-level build is an ordinary cache hit.
+            Assert.Null(NllCodeGenerator.StartPrecompileForFits(network, cache));
+            using var again = new SbiLikelihoodBuilder(network) { Cache = cache, Threads = 2 };
+            var second = again.Build(LikelihoodBackend.CodegenAd, input).Compile!;
+            Assert.True(second.CacheHit);
+            Assert.Null(second.BackgroundSeconds);
+        }
+        finally { Directory.Delete(cache.Directory, true); }
+    }
+
+    [Fact]
     public void KernelsPrecompiledForFitsAreLoadedByTheFitBuilder()
     {
         // What `sbifit train` does after training: compile the fit-structure NLL (extended term, no constraints) into the

@@ -29,7 +29,9 @@ internal static class FitCommand
             var (_, result) = Fitter.Fit(nll, ll.Setup.Parameters(), new FitOptions(Minos: parse.GetValue(minos)));
             console.Out.WriteLine($"likelihood: {ll.Setup.Kind} ({ll.Backend}), {ll.Setup.Events} events, sum of weights {weights.Sum():G6}");
             if (nll is Codegen.Backends.SbiLikelihood { Compile: { } compile })
-                console.Out.WriteLine($"generated kernels: {(compile.CacheHit ? "loaded from the disk cache" : "compiled")} in {compile.Seconds:F2} s (key {compile.CacheKey[..12]})");
+                console.Out.WriteLine("generated kernels: " + (compile.BackgroundSeconds is { } bg
+                    ? $"compiled in {bg:F2} s in the background while the data loaded; the fit waited {compile.Seconds:F2} s for them"
+                    : $"{(compile.CacheHit ? "loaded from the disk cache" : "compiled")} in {compile.Seconds:F2} s") + $" (key {compile.CacheKey[..12]})");
             console.Out.WriteLine(result.ToString());
             double meanR = LikelihoodSetup.MeanSmRatio(nll, result.Values);
             if (double.IsFinite(meanR))

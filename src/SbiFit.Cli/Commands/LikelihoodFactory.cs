@@ -40,11 +40,12 @@ internal sealed class LikelihoodFactory
     /// <summary>Reads the files named by the options and builds the likelihood.</summary>
     public LoadedLikelihood Load(ParseResult parse)
     {
-        // The generated backends compile with Roslyn, whose first use in a process JIT-compiles the compiler: start
-        // that in the background now so it overlaps with reading the data files, unless the disk cache already holds
-        // the kernels (e.g. precompiled by `train`), when it would only compete with the fit for the cores.
-        if (parse.GetValue(Likelihood) == "sbi" && parse.GetValue(Backend) is "codegen" or "codegen-ad" && !FitKernelsCached(parse.GetValue(Model)))
-            _ = Codegen.NllCodeGenerator.WarmUp();
+        // The generated backends compile with Roslyn, whose first use in a process JIT-compiles the compiler: compile the
+        // fit's kernels in the background now, so both overlap with reading the data files (the build waits for that
+        // compile instead of starting its own). Nothing starts when the disk cache holds them (e.g. precompiled by
+        // `train`); an unreadable model only warms the compiler up (Build reports what is wrong with it).
+        if (parse.GetValue(Likelihood) == "sbi" && parse.GetValue(Backend) is "codegen" or "codegen-ad")
+            StartKernelCompile(parse.GetValue(Model));
         var data = EventTableIO.Read(parse.GetValue(Data)!);
         string? refPath = parse.GetValue(Reference);
         var reference = refPath is null ? null : EventTableIO.Read(refPath);
@@ -52,12 +53,14 @@ internal sealed class LikelihoodFactory
             parse.GetValue(Backend) ?? "interpreted", parse.GetValue(ThetaMap) ?? [], parse.GetValue(SmNormalise));
     }
 
-    /// <summary>True when the model's fit kernels are in the codegen disk cache; false when unknown (unreadable model: Build reports it).</summary>
-    static bool FitKernelsCached(string? modelPath)
+    /// <summary>Starts the background compile of the model's fit kernels, or only Roslyn's warm-up when the model cannot be read here.</summary>
+    static void StartKernelCompile(string? modelPath)
     {
-        if (modelPath is null || !File.Exists(modelPath)) return false;
-        try { return OnnxModelReader.Load(modelPath).Network is { } net && Codegen.NllCodeGenerator.IsCachedForFits(net, new Codegen.CodeCache()); }
-        catch (Exception) { return false; }
+        TheoryAwareNetwork? network = null;
+        try { if (modelPath is not null && File.Exists(modelPath)) network = OnnxModelReader.Load(modelPath).Network; }
+        catch (Exception) { network = null; }
+        if (network is null) _ = Codegen.NllCodeGenerator.WarmUp();
+        else _ = Codegen.NllCodeGenerator.StartPrecompileForFits(network, new Codegen.CodeCache());
     }
 
     /// <summary>Builds the likelihood of <paramref name="data"/> (see the option descriptions for the meaning of each argument).</summary>
