@@ -48,20 +48,69 @@ public sealed class CodeCache
     /// <summary>Whether the compiled image of <paramref name="key"/> is in the cache.</summary>
     internal bool Contains(string key) => File.Exists(PathOf(key));
 
+    /// <summary>
+    /// Most compiled images kept (default 256, a few MiB): storing one more removes the least recently used. Every
+    /// SbiFit build and every architecture has its own keys, so without a bound the folder would only grow.
+    /// </summary>
+    public int MaxEntries
+    {
+        get => maxEntries;
+        init => maxEntries = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxEntries), value, "the code cache must keep at least one entry.");
+    }
+    readonly int maxEntries = 256;
+
     internal byte[]? TryLoad(string key)
     {
         string path = PathOf(key);
-        try { return File.Exists(path) ? File.ReadAllBytes(path) : null; }
+        try
+        {
+            if (!File.Exists(path)) return null;
+            var image = File.ReadAllBytes(path);
+            // The modification time is the entry's "last used" for the eviction (access times are often not kept).
+            try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            return image;
+        }
         catch (IOException) { return null; }
     }
 
-    /// <summary>Writes atomically (temp file in the same folder, then rename) so concurrent processes never see a partial DLL.</summary>
+    /// <summary>
+    /// Writes atomically (temp file in the same folder, then rename) so concurrent processes never see a partial DLL,
+    /// then removes the least recently used entries beyond <see cref="MaxEntries"/> (best effort: another process may
+    /// be removing them too).
+    /// </summary>
     internal void Store(string key, byte[] image)
     {
         System.IO.Directory.CreateDirectory(Directory);
         AtomicFile.Write(PathOf(key), image);
+        var stale = Entries().Where(e => e.Key != key).Skip(Math.Max(0, MaxEntries - 1));
+        foreach (var e in stale) TryDelete(PathOf(e.Key));
+    }
+
+    /// <summary>The cached images, most recently used first (none when the folder does not exist).</summary>
+    public IReadOnlyList<CodeCacheEntry> Entries()
+    {
+        if (!System.IO.Directory.Exists(Directory)) return [];
+        var entries = new List<CodeCacheEntry>();
+        foreach (var file in new DirectoryInfo(Directory).EnumerateFiles("*.dll"))
+        {
+            string key = Path.GetFileNameWithoutExtension(file.Name);
+            if (key.Length == 64 && key.All(Uri.IsHexDigit)) entries.Add(new CodeCacheEntry(key, file.Length, file.LastWriteTimeUtc));
+        }
+        return entries.OrderByDescending(e => e.LastUsedUtc).ThenBy(e => e.Key, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Removes every cached image (other files in the folder are left alone); returns how many were removed.</summary>
+    public int Clear() => Entries().Count(e => TryDelete(PathOf(e.Key)));
+
+    static bool TryDelete(string path)
+    {
+        try { File.Delete(path); return true; }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return false; }
     }
 }
+
+/// <summary>One compiled image in a <see cref="CodeCache"/>: its key, size in bytes and when it was last stored or loaded (UTC).</summary>
+public sealed record CodeCacheEntry(string Key, long Bytes, DateTime LastUsedUtc);
 
 /// <summary>Atomic file writes: temp file in the target folder, then rename over the target.</summary>
 internal static class AtomicFile

@@ -138,6 +138,36 @@ public sealed class CacheTests
     }
 
     [Fact]
+    public void TheCacheKeepsTheMostRecentlyUsedImagesUpToItsBound()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "sbifit-cache-" + Guid.NewGuid().ToString("N"));
+        var cache = new CodeCache(dir) { MaxEntries = 2 };
+        string Key(char c) => new(c, 64);
+        string PathOf(char c) => Path.Combine(dir, Key(c) + ".dll");
+        try
+        {
+            cache.Store(Key('a'), [1]);
+            cache.Store(Key('b'), [2]);
+            File.SetLastWriteTimeUtc(PathOf('a'), DateTime.UtcNow.AddHours(-2));
+            File.SetLastWriteTimeUtc(PathOf('b'), DateTime.UtcNow.AddHours(-1));
+            File.WriteAllText(Path.Combine(dir, "notes.txt"), "not an image");
+            Assert.Equal([Key('b'), Key('a')], cache.Entries().Select(e => e.Key));
+
+            Assert.Equal([1], cache.TryLoad(Key('a')));   // a load makes 'a' the most recently used
+            Assert.Equal(Key('a'), cache.Entries()[0].Key);
+            cache.Store(Key('c'), [3]);                   // one too many: the least recently used ('b') goes
+            Assert.Equal([Key('c'), Key('a')], cache.Entries().Select(e => e.Key));
+            Assert.False(File.Exists(PathOf('b')));
+
+            Assert.Equal(2, cache.Clear());
+            Assert.Empty(cache.Entries());
+            Assert.True(File.Exists(Path.Combine(dir, "notes.txt")));   // only images are removed
+            Assert.Throws<ArgumentOutOfRangeException>(() => new CodeCache(dir) { MaxEntries = 0 });
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public async Task AFitBuildWaitsForTheBackgroundCompileOfItsKernelsInsteadOfCompilingAgain()
     {
         // What `fit --backend codegen-ad` does: start compiling the fit's kernels when the model is read, load the data,

@@ -36,6 +36,7 @@ internal static class CommandCatalog
 
         // Generated code (SOFIE role).
         yield return CodegenCommand.Create(console);
+        yield return CacheCommand.Create(console);
 
         // Benchmarks: every stage measured side by side in one run (medians).
         yield return new Command("bench", "Benchmarks of the SbiFit stages (medians, machine line included).")
