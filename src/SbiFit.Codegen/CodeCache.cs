@@ -66,8 +66,7 @@ public sealed class CodeCache
         {
             if (!File.Exists(path)) return null;
             var image = File.ReadAllBytes(path);
-            // The modification time is the entry's "last used" for the eviction (access times are often not kept).
-            try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            Touch(path);
             return image;
         }
         catch (IOException) { return null; }
@@ -82,6 +81,7 @@ public sealed class CodeCache
     {
         System.IO.Directory.CreateDirectory(Directory);
         AtomicFile.Write(PathOf(key), image);
+        Touch(PathOf(key));   // the same clock as a load's touch (the file system's own stamp can lag it by a tick)
         var stale = Entries().Where(e => e.Key != key).Skip(Math.Max(0, MaxEntries - 1));
         foreach (var e in stale) TryDelete(PathOf(e.Key));
     }
@@ -101,6 +101,13 @@ public sealed class CodeCache
 
     /// <summary>Removes every cached image (other files in the folder are left alone); returns how many were removed.</summary>
     public int Clear() => Entries().Count(e => TryDelete(PathOf(e.Key)));
+
+    /// <summary>Marks an entry used now: its modification time is its "last used" for the eviction (access times are often not kept).</summary>
+    static void Touch(string path)
+    {
+        try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
 
     static bool TryDelete(string path)
     {

@@ -73,12 +73,15 @@ public interface INllData
     /// units j of |s_j| / Σ_k |∂s_j/∂θ_k| (+∞ when no unit moves): no unit changes sign while ‖θ' − θ‖_∞ is below it.
     /// </summary>
     void Linearise(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference, Span<double> tangent, Span<double> radius);
-    /// <summary>A copy of this dataset with its events in the order <paramref name="order"/> (a permutation of 0..events−1), logit(x, 0) included.</summary>
-    INllData Permute(ReadOnlySpan<int> order);
+    /// <summary>
+    /// A copy of this dataset with its events in the order <paramref name="order"/> (a permutation of 0..events−1),
+    /// logit(x, 0) included; the gather runs on at most <paramref name="parallel"/>'s threads.
+    /// </summary>
+    INllData Permute(ReadOnlySpan<int> order, ParallelOptions parallel);
     /// <summary>
     /// Reorders, in place, the events from block <paramref name="firstBlock"/> on: position first + q (first =
     /// <paramref name="firstBlock"/> · block events) gets the event now at <paramref name="order"/>[q], which must lie
-    /// in that tail; the events before it do not move.
+    /// in that tail; the events before it do not move. The gather runs on at most <paramref name="parallel"/>'s threads.
     /// </summary>
-    void PermuteTail(int firstBlock, ReadOnlySpan<int> order);
+    void PermuteTail(int firstBlock, ReadOnlySpan<int> order, ParallelOptions parallel);
 }

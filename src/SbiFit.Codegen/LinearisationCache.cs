@@ -113,8 +113,8 @@ internal sealed class LinearisationCache
             for (int k = 0; k < n; k++) wt[q * n + k] = w * tan[e * n + k];
         }
         // Level 0 (start 0, all events) makes a sorted copy, so the bound dataset stays as it was; later levels reorder the copy's tail.
-        if (ReferenceEquals(Sorted, bound)) Sorted = d.Permute(local);
-        else d.PermuteTail(start, local);
+        if (ReferenceEquals(Sorted, bound)) Sorted = d.Permute(local, parallel);
+        else d.PermuteTail(start, local, parallel);
         var tailOrigin = new int[m];
         for (int q = 0; q < m; q++) tailOrigin[q] = origin[local[q]];
         tailOrigin.CopyTo(origin, first);

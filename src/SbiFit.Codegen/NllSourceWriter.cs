@@ -113,15 +113,15 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
             cache = new T[Blocks * CR * BE]; w = new double[Blocks * BE]; l0 = new T[Blocks * BE];
         }
 
-        public INllData Permute(ReadOnlySpan<int> order)
+        public INllData Permute(ReadOnlySpan<int> order, System.Threading.Tasks.ParallelOptions parallel)
         {
             if (order.Length != events) throw new ArgumentException($"order has {order.Length} entries, expected {events}.");
             var copy = new Data(this);
-            Gather(CheckedOrder(order), copy.cache, copy.w, copy.l0);
+            Gather(CheckedOrder(order), copy.cache, copy.w, copy.l0, parallel);
             return copy;
         }
 
-        public void PermuteTail(int firstBlock, ReadOnlySpan<int> order)
+        public void PermuteTail(int firstBlock, ReadOnlySpan<int> order, System.Threading.Tasks.ParallelOptions parallel)
         {
             int first = firstBlock * BE;
             if ((uint)firstBlock > (uint)Blocks || order.Length != Math.Max(0, events - first))
@@ -130,7 +130,7 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
             foreach (int i in o) if (i < first) throw new ArgumentException($"event {i} is not in the tail from block {firstBlock}.");
             int tail = Blocks - firstBlock;
             var c = new T[tail * CR * BE]; var ww = new double[tail * BE]; var ll = new T[tail * BE];
-            Gather(o, c, ww, ll);
+            Gather(o, c, ww, ll, parallel);
             Array.Copy(c, 0, cache, firstBlock * CR * BE, c.Length);
             Array.Copy(ww, 0, w, first, ww.Length);
             Array.Copy(ll, 0, l0, first, ll.Length);
@@ -151,12 +151,12 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
 
         /// <summary>
         /// Position q of the destination arrays gets event order[q] of this dataset (all its cache rows, weight and
-        /// logit(x, 0)); padding stays zero. A random gather, split over the cores (each position written once).
+        /// logit(x, 0)); padding stays zero. A random gather, split over the caller's threads (each position written once).
         /// </summary>
-        void Gather(int[] order, T[] dc, double[] dw, T[] dl)
+        void Gather(int[] order, T[] dc, double[] dw, T[] dl, System.Threading.Tasks.ParallelOptions parallel)
         {
             const int Chunk = 8192;
-            System.Threading.Tasks.Parallel.For(0, (order.Length + Chunk - 1) / Chunk, k =>
+            System.Threading.Tasks.Parallel.For(0, (order.Length + Chunk - 1) / Chunk, parallel, k =>
             {
                 for (int q = k * Chunk; q < Math.Min(order.Length, (k + 1) * Chunk); q++)
                 {

@@ -9,6 +9,8 @@ namespace SbiFit.Codegen.Tests;
 public sealed class LinearisationTests(CompiledFixture fixture, ITestOutputHelper output)
 {
     const int Events = 2003;
+    /// <summary>The gathers of Permute/PermuteTail on the calling thread only.</summary>
+    static readonly ParallelOptions Serial = new() { MaxDegreeOfParallelism = 1 };
 
     (CompiledNll Linear, CompiledNll Full) Build(Activation act, int thetas, Precision precision)
     {
@@ -174,20 +176,20 @@ public sealed class LinearisationTests(CompiledFixture fixture, ITestOutputHelpe
         double[] theta = [0.3];
         double v = data.Value(0, data.Blocks, theta);
         var reversed = Enumerable.Range(0, Events).Reverse().ToArray();
-        var copy = data.Permute(reversed);
+        var copy = data.Permute(reversed, Serial);
         Close(v, copy.Value(0, copy.Blocks, theta), 1e-12, "learned term of the reversed copy");
         Close(v, data.Value(0, data.Blocks, theta), 1e-15, "the original after copying");
         int be = code.Instance.BlockEvents, first = be;
         var tail = Enumerable.Range(first, Events - first).Reverse().ToArray();
         double head = data.Value(0, 1, theta);
-        data.PermuteTail(1, tail);
+        data.PermuteTail(1, tail, Serial);
         Close(head, data.Value(0, 1, theta), 1e-15, "the block before the tail does not move");
         Close(v, data.Value(0, data.Blocks, theta), 1e-12, "learned term after reordering the tail");
-        Assert.Contains("not in the tail", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail.Select(i => i == first ? 0 : i).ToArray())).Message);
-        Assert.Contains("repeats an event", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail.Select(i => i == first ? first + 1 : i).ToArray())).Message);
-        Assert.Contains("needs", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail[1..])).Message);
-        Assert.Contains("expected", Assert.Throws<ArgumentException>(() => data.Permute(reversed[1..])).Message);
-        Assert.Contains("not an event index", Assert.Throws<ArgumentException>(() => data.Permute(reversed.Select(i => i == 0 ? Events : i).ToArray())).Message);
+        Assert.Contains("not in the tail", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail.Select(i => i == first ? 0 : i).ToArray(), Serial)).Message);
+        Assert.Contains("repeats an event", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail.Select(i => i == first ? first + 1 : i).ToArray(), Serial)).Message);
+        Assert.Contains("needs", Assert.Throws<ArgumentException>(() => data.PermuteTail(1, tail[1..], Serial)).Message);
+        Assert.Contains("expected", Assert.Throws<ArgumentException>(() => data.Permute(reversed[1..], Serial)).Message);
+        Assert.Contains("not an event index", Assert.Throws<ArgumentException>(() => data.Permute(reversed.Select(i => i == 0 ? Events : i).ToArray(), Serial)).Message);
         Close(v, data.Value(0, data.Blocks, theta), 1e-12, "a rejected order changes nothing");
     }
 }
