@@ -74,9 +74,9 @@ internal static class BenchLikelihoodCommand
                 ? $"problem: asimov (theta_gen = {gen:G4} for every parameter)"
                 : "problem: unweighted (the original random-network problem)");
             if (warmUp > 0) console.Out.WriteLine($"Roslyn warm-up (first compile in the process, before the cells) {warmUp:F2} s");
-            console.Out.WriteLine($"{"backend",-12} {"events",9} {"n_th",4} {"value ms",10} {"val+grad ms",11} {"fit ms",10} {"calls",6} {"compile s",9} {"%peak",6}");
+            console.Out.WriteLine($"{"backend",-12} {"events",9} {"n_th",4} {"value ms",10} {"val+grad ms",11} {"fit ms",10} {"calls",6} {"compile s",9} {"cached s",8} {"%peak",6}");
             foreach (var r in rows)
-                console.Out.WriteLine($"{r.Backend,-12} {r.Events,9} {r.NTheta,4} {r.ValueSeconds * 1e3,10:F3} {r.ValueGradSeconds * 1e3,11:F3} {r.FitSeconds * 1e3,10:F1} {r.FitCalls,6} {r.CompileSeconds,9:F2} {100 * r.PeakFraction,6:F1}");
+                console.Out.WriteLine($"{r.Backend,-12} {r.Events,9} {r.NTheta,4} {r.ValueSeconds * 1e3,10:F3} {r.ValueGradSeconds * 1e3,11:F3} {r.FitSeconds * 1e3,10:F1} {r.FitCalls,6} {r.CompileSeconds,9:F2} {(double.IsFinite(r.CacheLoadSeconds) ? r.CacheLoadSeconds.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "-"),8} {100 * r.PeakFraction,6:F1}");
             console.Out.WriteLine("fit minima (value ± HESSE error" + (problemKind == LikelihoodProblem.Asimov ? ", pull (value − theta_gen)/error)" : ")") + ":");
             foreach (var r in rows.Where(r => r.FitValues.Count > 0))
                 console.Out.WriteLine($"  {r.Backend,-12} {r.Events,9} {r.NTheta,4}  " + string.Join("  ", r.FitValues.Select((v, k) =>
@@ -120,7 +120,10 @@ internal static class BenchLikelihoodCommand
                 r.GetProperty("value_s").GetDouble(), r.GetProperty("value_grad_s").GetDouble(), r.GetProperty("fit_s").GetDouble(),
                 r.GetProperty("fit_calls").GetInt32(), r.GetProperty("compile_s").GetDouble(),
                 r.TryGetProperty("setup_s", out var setup) ? setup.GetDouble() : 0,
-                r.TryGetProperty("peak_fraction", out var fraction) ? fraction.GetDouble() : double.NaN)).ToArray();
+                r.TryGetProperty("peak_fraction", out var fraction) ? fraction.GetDouble() : double.NaN)
+            {
+                CacheLoadSeconds = r.TryGetProperty("cache_load_s", out var load) && load.GetDouble() > 0 ? load.GetDouble() : double.NaN,
+            }).ToArray();
             if (rows.Length == 0) throw new CliUsageException($"--from-json {path}: the file has no results.");
             return (root.GetProperty("machine").GetString() ?? "", rows);
         }
@@ -156,6 +159,7 @@ internal static class BenchLikelihoodCommand
                 ["setup_s"] = r.SetupSeconds, ["peak_fraction"] = double.IsFinite(r.PeakFraction) ? r.PeakFraction : 0.0,
                 ["fit_values"] = r.FitValues, ["fit_errors"] = r.FitErrors,
                 ["fit_full_passes"] = double.IsFinite(r.FitFullPasses) ? r.FitFullPasses : -1.0, ["fit_linearisations"] = r.FitLinearisations,
+                ["cache_load_s"] = double.IsFinite(r.CacheLoadSeconds) ? r.CacheLoadSeconds : 0.0,
             }).ToArray(),
         };
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));

@@ -23,6 +23,12 @@ public sealed record LikelihoodBenchmarkRow(string Backend, int Events, int NThe
     public double FitFullPasses { get; init; } = double.NaN;
     /// <summary>Linearised fits only: (re-)linearisations during the timed fit (0 otherwise).</summary>
     public int FitLinearisations { get; init; }
+    /// <summary>
+    /// Generated backends: seconds a fresh build spends getting the same kernels from the disk cache (read, load, fill
+    /// the constants), i.e. what a later process or a retrained model of this shape pays instead of
+    /// <see cref="CompileSeconds"/>; NaN for the other backends.
+    /// </summary>
+    public double CacheLoadSeconds { get; init; } = double.NaN;
 }
 
 /// <summary>The dataset a likelihood benchmark fits (see docs/benchmarks.md, "Likelihood backends").</summary>
@@ -227,13 +233,18 @@ public static class LikelihoodBenchmark
                     var input = problem == LikelihoodProblem.Asimov
                         ? SyntheticLikelihood.AsimovInput(net, net.ThetaNames, n, seed: 200 + nt, thetaGen)
                         : SyntheticLikelihood.Input(net, net.ThetaNames, n, seed: 200 + nt);
-                    using var builder = new SbiLikelihoodBuilder(net, onnx) { Threads = threads, Linearise = linearise };
+                    // A cache of this run's own, empty at first: the compile is uncached, and a second builder's load from it is timed.
+                    var cache = new CodeCache(Path.Combine(dir, $"codegen-cache-{nt}-{n}"));
+                    using var builder = new SbiLikelihoodBuilder(net, onnx) { Threads = threads, Linearise = linearise, Cache = cache };
                     var cell = new Dictionary<LikelihoodBackend, LikelihoodBenchmarkRow>();
                     foreach (var backend in MeasurementOrder(backends))
                     {
                         var (kernels, fitting) = BuildForTiming(builder, backend, input, linearise);
                         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();   // each backend starts from a collected heap
-                        cell[backend] = Measure(kernels, n, nt, flopsPerEvent, peakGflops, repeats, fitRepeats, fitting);
+                        cell[backend] = Measure(kernels, n, nt, flopsPerEvent, peakGflops, repeats, fitRepeats, fitting) with
+                        {
+                            CacheLoadSeconds = kernels.Compile is null ? double.NaN : CacheLoadSeconds(net, onnx, cache, backend, input, threads),
+                        };
                         progress?.Report(++done / (double)total);
                     }
                     rows.AddRange(backends.Select(b => cell[b]));
@@ -242,6 +253,14 @@ public static class LikelihoodBenchmark
         }
         finally { try { Directory.Delete(dir, true); } catch (IOException) { } }
         return rows;
+    }
+
+    /// <summary>Builds <paramref name="backend"/> afresh (no in-process memo) from <paramref name="cache"/> and returns the seconds of its cache load.</summary>
+    static double CacheLoadSeconds(TheoryAwareNetwork net, string onnx, CodeCache cache, LikelihoodBackend backend, SbiLikelihoodInput input, int threads)
+    {
+        using var fresh = new SbiLikelihoodBuilder(net, onnx) { Threads = threads, Linearise = false, Cache = cache };
+        var report = fresh.Build(backend, input).Compile;
+        return report is { CacheHit: true } ? report.Seconds : double.NaN;
     }
 
     /// <summary>
