@@ -158,7 +158,7 @@ internal static class RoslynBuilder
     /// Release IL, no PDB or XML docs. Nullable annotations only (the generated source says <c>#nullable enable
     /// annotations</c>): the nullable flow analysis would only produce warnings nobody reads, and skipping it makes
     /// both the first (JIT-bound) and later compiles ~15 % faster (docs/benchmarks.md, "Compile time"); doc comments
-    /// are not parsed as XML (<c>DocumentationMode.None</c>), which saves ~10 % of the first compile in a process.
+    /// are not parsed as XML (<c>DocumentationMode.None</c>), which saves 5–10 % of the first compile in a process.
     /// </summary>
     static byte[] Compile(string source, string assemblyName)
     {
