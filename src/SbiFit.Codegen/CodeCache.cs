@@ -94,7 +94,10 @@ public sealed class CodeCache
         foreach (var file in new DirectoryInfo(Directory).EnumerateFiles("*.dll"))
         {
             string key = Path.GetFileNameWithoutExtension(file.Name);
-            if (key.Length == 64 && key.All(Uri.IsHexDigit)) entries.Add(new CodeCacheEntry(key, file.Length, file.LastWriteTimeUtc));
+            if (key.Length != 64 || !key.All(Uri.IsHexDigit)) continue;
+            // Another process may remove an entry while this one lists the folder: skip it.
+            try { entries.Add(new CodeCacheEntry(key, file.Length, file.LastWriteTimeUtc)); }
+            catch (IOException) { }
         }
         return entries.OrderByDescending(e => e.LastUsedUtc).ThenBy(e => e.Key, StringComparer.Ordinal).ToArray();
     }
