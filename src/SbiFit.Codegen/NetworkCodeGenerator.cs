@@ -162,8 +162,4 @@ public static class NllCodeGenerator
     /// </summary>
     public static Task? StartPrecompileForFits(TheoryAwareNetwork network, CodeCache cache, Precision precision = Precision.Single) =>
         RoslynBuilder.StartPrecompile(Generate(network, FitStructure(network.ThetaCount, precision)).Source, cache);
-
-    /// <summary>Whether <paramref name="cache"/> holds the fit-structure kernels of <paramref name="network"/>'s architecture (a fit will not compile).</summary>
-    public static bool IsCachedForFits(TheoryAwareNetwork network, CodeCache cache, Precision precision = Precision.Single) =>
-        cache.Contains(CodeCache.Key(Generate(network, FitStructure(network.ThetaCount, precision)).Source));
 }

@@ -96,8 +96,7 @@ internal static class RoslynBuilder
             image = Compile(source, "SbiFit.Generated." + key[..16]);
             assembly = context.LoadFromStream(new MemoryStream(image));
         }
-        // The cache only saves time: an unwritable cache folder must not fail the fit that compiled fine.
-        if (!hit && background is null) try { cache?.Store(key, image); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        if (!hit && background is null) TryStore(cache, key, image);
         var type = assembly.GetType("SbiFit.Generated." + className)
             ?? throw new CodegenException($"generated assembly has no class SbiFit.Generated.{className}.");
         // The static arrays are filled from this model's constants by the type initialiser, run here on this thread.
@@ -148,10 +147,16 @@ internal static class RoslynBuilder
         {
             var clock = Stopwatch.StartNew();
             var image = Compile(source, "SbiFit.Generated." + k[..16]);
-            // The cache only saves time: an unwritable cache folder must not fail the fit that compiled fine.
-            try { cache.Store(k, image); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            TryStore(cache, k, image);
             return (image, clock.Elapsed.TotalSeconds);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+    }
+
+    /// <summary>The cache only saves time: an unwritable cache folder must not fail the fit that compiled fine.</summary>
+    static void TryStore(CodeCache? cache, string key, byte[] image)
+    {
+        try { cache?.Store(key, image); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>

@@ -67,14 +67,7 @@ public sealed class SbiLikelihoodBuilder : IDisposable
 
         input.Validate(net.FeatureCount);
         var thetaToParam = input.ThetaToParameter(net.ThetaCount);
-        var paramToTheta = CodegenThetaMap.Invert(thetaToParam, input);
-        var options = new NllOptions
-        {
-            Precision = Precision,
-            Rate = CodegenThetaMap.RateForm(input, paramToTheta, net.ThetaCount),
-            Constraints = input.Constraints.Select(c => new GaussianConstraint(paramToTheta[input.IndexOf(c.Parameter)], c.Mean, c.Sigma)).ToArray(),
-        };
-        var code = Kernels(net, options);
+        var code = Kernels(net, GeneratedOptions(net, input, thetaToParam));
         var nll = new CompiledNll(code.Instance, input.Features, input.Weights, analyticGradient: backend == LikelihoodBackend.CodegenAd, maxThreads: ThreadCount,
             linearise: Linearise, smReference: input.SmReferenceFeatures);
         var objective = new ThetaMappedObjective(nll, thetaToParam, input.Parameters.Count);
@@ -93,6 +86,29 @@ public sealed class SbiLikelihoodBuilder : IDisposable
         foreach (double w in weights) sumSquares += w * w;
         double u = precision == Precision.Single ? Math.Pow(2, -24) : Math.Pow(2, -53);
         return 4 * u * Math.Sqrt(sumSquares);
+    }
+
+    /// <summary>The generated NLL's options for <paramref name="input"/>: kernel precision, the rate form and constraints over network θ.</summary>
+    NllOptions GeneratedOptions(TheoryAwareNetwork net, SbiLikelihoodInput input, int[] thetaToParam)
+    {
+        var paramToTheta = CodegenThetaMap.Invert(thetaToParam, input);
+        return new NllOptions
+        {
+            Precision = Precision,
+            Rate = CodegenThetaMap.RateForm(input, paramToTheta, net.ThetaCount),
+            Constraints = input.Constraints.Select(c => new GaussianConstraint(paramToTheta[input.IndexOf(c.Parameter)], c.Mean, c.Sigma)).ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// Loads (or compiles) the generated kernels <paramref name="input"/> needs straight from <see cref="Cache"/>, outside
+    /// the in-process memo and without binding a dataset, then unloads them: what a later process pays for them.
+    /// </summary>
+    internal CompileReport TimeKernelLoad(SbiLikelihoodInput input)
+    {
+        var net = Network ?? throw new ArgumentException("the generated backends need a theory-aware network.");
+        using var code = NllCodeGenerator.Compile(NllCodeGenerator.Generate(net, GeneratedOptions(net, input, input.ThetaToParameter(net.ThetaCount))), Cache);
+        return code.Report;
     }
 
     CompiledCode<INllKernels> Kernels(TheoryAwareNetwork net, NllOptions options)
