@@ -44,28 +44,35 @@ internal sealed class LikelihoodFactory
         // fit's kernels in the background now, so both overlap with reading the data files (the build waits for that
         // compile instead of starting its own). Nothing starts when the disk cache holds them (e.g. precompiled by
         // `train`); an unreadable model only warms the compiler up (Build reports what is wrong with it).
-        if (parse.GetValue(Likelihood) == "sbi" && parse.GetValue(Backend) is "codegen" or "codegen-ad")
-            StartKernelCompile(parse.GetValue(Model));
+        var model = parse.GetValue(Likelihood) == "sbi" && parse.GetValue(Backend) is "codegen" or "codegen-ad"
+            ? StartKernelCompile(parse.GetValue(Model)) : null;
         var data = EventTableIO.Read(parse.GetValue(Data)!);
         string? refPath = parse.GetValue(Reference);
         var reference = refPath is null ? null : EventTableIO.Read(refPath);
         return Build(data, reference, parse.GetValue(Poi) ?? [], parse.GetValue(Likelihood) ?? "oracle", parse.GetValue(Model),
-            parse.GetValue(Backend) ?? "interpreted", parse.GetValue(ThetaMap) ?? [], parse.GetValue(SmNormalise));
+            parse.GetValue(Backend) ?? "interpreted", parse.GetValue(ThetaMap) ?? [], parse.GetValue(SmNormalise), model);
     }
 
-    /// <summary>Starts the background compile of the model's fit kernels, or only Roslyn's warm-up when the model cannot be read here.</summary>
-    static void StartKernelCompile(string? modelPath)
+    /// <summary>
+    /// Starts the background compile of the model's fit kernels, or only Roslyn's warm-up when the model cannot be read
+    /// here; returns the model it read (null when it could not), so the build does not read it again.
+    /// </summary>
+    static OnnxModel? StartKernelCompile(string? modelPath)
     {
-        TheoryAwareNetwork? network = null;
-        try { if (modelPath is not null && File.Exists(modelPath)) network = OnnxModelReader.Load(modelPath).Network; }
-        catch (Exception) { network = null; }
-        if (network is null) _ = Codegen.NllCodeGenerator.WarmUp();
-        else _ = Codegen.NllCodeGenerator.StartPrecompileForFits(network, new Codegen.CodeCache());
+        OnnxModel? model = null;
+        try { if (modelPath is not null && File.Exists(modelPath)) model = OnnxModelReader.Load(modelPath); }
+        catch (Exception) { model = null; }
+        if (model?.Network is { } network) _ = Codegen.NllCodeGenerator.StartPrecompileForFits(network, new Codegen.CodeCache());
+        else _ = Codegen.NllCodeGenerator.WarmUp();
+        return model;
     }
 
-    /// <summary>Builds the likelihood of <paramref name="data"/> (see the option descriptions for the meaning of each argument).</summary>
+    /// <summary>
+    /// Builds the likelihood of <paramref name="data"/> (see the option descriptions for the meaning of each argument);
+    /// <paramref name="preloaded"/> is the model at <paramref name="modelPath"/> when the caller has read it already.
+    /// </summary>
     public static LoadedLikelihood Build(EventTable data, EventTable? reference, IReadOnlyList<string> pois, string kind, string? modelPath,
-        string backend, IReadOnlyList<string> thetaMap, bool smNormalise = false)
+        string backend, IReadOnlyList<string> thetaMap, bool smNormalise = false, OnnxModel? preloaded = null)
     {
         if (pois.Count == 0) throw new CliUsageException("give at least one --poi");
         _ = new WilsonParameterMap(pois); // names every unknown POI
@@ -88,7 +95,7 @@ internal sealed class LikelihoodFactory
             case "sbi":
                 if (modelPath is null) throw new CliUsageException("--likelihood sbi needs --model M.onnx");
                 if (backend is "codegen" or "codegen-ad")
-                    return GeneratedCode(data, reference, pois, modelPath, backend, thetaMap, smNormalise, rate, packed, nSm, baseWeights);
+                    return GeneratedCode(data, reference, pois, modelPath, backend, thetaMap, smNormalise, rate, packed, nSm, baseWeights, preloaded);
                 var (model, owner, name, metadata) = LoadModel(modelPath, backend);
                 try
                 {
@@ -111,9 +118,10 @@ internal sealed class LikelihoodFactory
 
     /// <summary>The SBI likelihood compiled to generated code (one compile, rebound per set of weights).</summary>
     private static LoadedLikelihood GeneratedCode(EventTable data, EventTable? reference, IReadOnlyList<string> pois, string modelPath,
-        string backend, IReadOnlyList<string> thetaMap, bool smNormalise, RateQuadraticForm rate, double[]? packed, double nSm, double[] baseWeights)
+        string backend, IReadOnlyList<string> thetaMap, bool smNormalise, RateQuadraticForm rate, double[]? packed, double nSm, double[] baseWeights,
+        OnnxModel? preloaded)
     {
-        var onnx = OnnxModelReader.Load(modelPath);
+        var onnx = preloaded ?? OnnxModelReader.Load(modelPath);
         var network = onnx.Network ?? throw new CliUsageException(
             $"--backend {backend} needs a theory-aware network; {modelPath} is a general graph ({onnx.NotConvertedReason})");
         var kind = LikelihoodBackends.Parse(backend);
