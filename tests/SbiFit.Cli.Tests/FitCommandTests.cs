@@ -8,7 +8,22 @@ namespace SbiFit.Cli.Tests;
 /// <summary>Synthetic event files for the statistics commands: the five features plus random PSD weight matrices.</summary>
 internal static class StatsFixture
 {
-    public static string TempDir() => Directory.CreateTempSubdirectory("sbifit-cli-stats").FullName;
+    static readonly System.Collections.Concurrent.ConcurrentBag<string> Created = [];
+
+    /// <summary>A fresh folder under /tmp, deleted when the test process exits (the tests read their outputs back first).</summary>
+    public static string TempDir()
+    {
+        if (Created.IsEmpty) AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteAll(Created);
+        string dir = Directory.CreateTempSubdirectory("sbifit-cli-stats").FullName;
+        Created.Add(dir);
+        return dir;
+    }
+
+    static void DeleteAll(IEnumerable<string> dirs)
+    {
+        foreach (var d in dirs)
+            try { Directory.Delete(d, recursive: true); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
 
     public static string RepoRoot()
     {

@@ -79,6 +79,12 @@ public class StatisticsTests
         var (_, fit) = Fitter.Fit(setup.Build(setup.AsimovWeights([0.2])), setup.Parameters(), new FitOptions(Minos: true));
         var summary = FitSummary.From(fit, "oracle", "exact");
         string dir = Directory.CreateTempSubdirectory("sbifit-stats").FullName;
+        try { CheckSummaryFile(fit, summary, dir); }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    static void CheckSummaryFile(Minimisation.FitResult fit, FitSummary summary, string dir)
+    {
         string path = Path.Combine(dir, "fit.json");
         summary.Write(path);
         using var doc = JsonDocument.Parse(File.ReadAllText(path));

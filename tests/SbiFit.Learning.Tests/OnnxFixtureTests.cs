@@ -94,11 +94,21 @@ internal static class OnnxTestData
         Assert.True(worst <= tol, $"largest deviation {worst:g3} exceeds {tol:g3}");
     }
 
+    static readonly string Root = Path.Combine(Path.GetTempPath(), "sbifit-onnx-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>A fresh folder under one per-process root, which is deleted when the test process exits.</summary>
     public static string TempDir()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "sbifit-onnx-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
+        lock (Root)
+            if (!Directory.Exists(Root))
+            {
+                Directory.CreateDirectory(Root);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                {
+                    try { Directory.Delete(Root, recursive: true); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+                };
+            }
+        return Directory.CreateDirectory(Path.Combine(Root, Guid.NewGuid().ToString("N"))).FullName;
     }
 }
 
