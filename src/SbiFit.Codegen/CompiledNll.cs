@@ -54,7 +54,7 @@ public sealed partial class CompiledNll : IObjective
 
     /// <summary>
     /// True when the ratio is normalised by its mean over an SM reference sample: NLL += Σw · log ⟨r⟩_SM(θ). Each call
-    /// then also runs 1 + n_θ network passes over the reference sample, and HESSE uses gradient differences (the
+    /// then also runs network passes over the reference sample (one for a value, 1 + n_θ for a value and gradient), and HESSE uses gradient differences (the
     /// forward-over-reverse Hessian does not cover the normalisation).
     /// </summary>
     public bool SmNormalised => normaliser is not null;

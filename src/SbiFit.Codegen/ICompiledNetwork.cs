@@ -67,6 +67,11 @@ public interface INllData
     /// </summary>
     void HessianColumns(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> firstLayerColumns);
     /// <summary>
+    /// <paramref name="difference"/>[e] = logit_e(θ) − logit_e(0) for the events of blocks [firstBlock, endBlock) (event e
+    /// of the range at index e, padding included): the value part of <see cref="Linearise"/>, one forward pass, no tangents.
+    /// </summary>
+    void Differences(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference);
+    /// <summary>
     /// Linearisation at <paramref name="theta"/> for the events of blocks [firstBlock, endBlock) (event e of the range
     /// at index e, padding included): <paramref name="difference"/>[e] = logit_e(θ) − logit_e(0),
     /// <paramref name="tangent"/>[e·n_θ + k] = ∂logit_e/∂θ_k, and <paramref name="radius"/>[e] = min over kinked hidden

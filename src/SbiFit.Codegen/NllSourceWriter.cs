@@ -168,6 +168,18 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
             });
         }
 
+        public void Differences(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference)
+        {
+            var sc = Scratch.Current; SetShift(theta, sc.C);
+            for (int b = firstBlock; b < endBlock; b++)
+            {
+                int o = (b - firstBlock) * BE;
+                First(b, sc, 0);
+                var y = sc.A[LL];
+                for (int e = 0; e < BE; e++) difference[o + e] = (double)y[e] - (double)l0[b * BE + e];
+            }
+        }
+
         public void Linearise(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference, Span<double> tangent, Span<double> radius)
         {
             var sc = Scratch.Current; SetShift(theta, sc.C);

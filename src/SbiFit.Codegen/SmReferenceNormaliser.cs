@@ -3,8 +3,9 @@ namespace SbiFit.Codegen;
 /// <summary>
 /// The numerical normalisation of the learned ratio in generated code: log ⟨r⟩_SM(θ) = log [(1/M) Σ_j exp Δ_j(θ)],
 /// Δ_j = logit(x_j, θ) − logit(x_j, 0) over an SM reference sample of M events, and its θ-gradient
-/// Σ_j r_j ∂Δ_j/∂θ / Σ_j r_j. Δ and ∂Δ/∂θ come from the kernels' <see cref="INllData.Linearise"/> pass (forward value plus one
-/// forward-mode tangent per θ), so each call costs 1 + n_θ network passes over the reference sample. Chunks run in
+/// Σ_j r_j ∂Δ_j/∂θ / Σ_j r_j. A value takes Δ from one forward pass (<see cref="INllData.Differences"/>); a gradient takes Δ and
+/// ∂Δ/∂θ from the kernels' <see cref="INllData.Linearise"/> pass (forward value plus one forward-mode tangent per θ), so
+/// it costs 1 + n_θ network passes over the reference sample. Chunks run in
 /// parallel into per-event arrays; the sums are then taken in event order (compensated), so results do not depend on
 /// the thread count.
 /// </summary>
@@ -34,9 +35,17 @@ internal sealed class SmReferenceNormaliser
     public double LogMeanRatio(double[] theta, Span<double> gradient)
     {
         int be = blockEvents, n = thetas, padded = data.Blocks * be;
-        var diff = new double[padded]; var tan = new double[padded * n]; var rad = new double[padded];
-        CompiledNll.ForEachChunk(parallel, [(0, data.Blocks)], (b0, b1, _) =>
-            data.Linearise(b0, b1, theta, diff.AsSpan(b0 * be, (b1 - b0) * be), tan.AsSpan(b0 * be * n, (b1 - b0) * be * n), rad.AsSpan(b0 * be, (b1 - b0) * be)));
+        var diff = new double[padded];
+        // A value needs Δ only (one pass); a gradient also the n_θ forward tangents of the linearisation pass.
+        var tan = gradient.IsEmpty ? [] : new double[padded * n];
+        if (gradient.IsEmpty)
+            CompiledNll.ForEachChunk(parallel, [(0, data.Blocks)], (b0, b1, _) => data.Differences(b0, b1, theta, diff.AsSpan(b0 * be, (b1 - b0) * be)));
+        else
+        {
+            var rad = new double[padded];
+            CompiledNll.ForEachChunk(parallel, [(0, data.Blocks)], (b0, b1, _) =>
+                data.Linearise(b0, b1, theta, diff.AsSpan(b0 * be, (b1 - b0) * be), tan.AsSpan(b0 * be * n, (b1 - b0) * be * n), rad.AsSpan(b0 * be, (b1 - b0) * be)));
+        }
         double max = double.NegativeInfinity;
         for (int j = 0; j < events; j++) max = Math.Max(max, diff[j]);
         if (!double.IsFinite(max))

@@ -192,4 +192,29 @@ public sealed class LinearisationTests(CompiledFixture fixture, ITestOutputHelpe
         Assert.Contains("not an event index", Assert.Throws<ArgumentException>(() => data.Permute(reversed.Select(i => i == 0 ? Events : i).ToArray(), Serial)).Message);
         Close(v, data.Value(0, data.Blocks, theta), 1e-12, "a rejected order changes nothing");
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void DifferencesAreTheValuePartOfTheLinearisation(int thetas)
+    {
+        // The SM normaliser takes Δ from Differences for a value and from Linearise for a gradient: they must agree exactly.
+        var net = TestNetworks.Random(Activation.ReLU, thetas, seed: 73);
+        var code = fixture.Nll($"lin-ReLU-{thetas}-Single", net, TestNetworks.Options(thetas, Precision.Single, 2.0 * Events));
+        var (x, w) = TestNetworks.Data(Events, net.FeatureCount, seed: 10);
+        var data = code.Instance.Bind(x, w, Events);
+        data.PrepareReference(0, data.Blocks);
+        double[] theta = Enumerable.Range(0, thetas).Select(k => 0.2 - 0.15 * k).ToArray();
+        int padded = data.Blocks * code.Instance.BlockEvents;
+        var diff = new double[padded];
+        var (lin, tan, rad) = (new double[padded], new double[padded * thetas], new double[padded]);
+        data.Differences(1, data.Blocks, theta, diff);
+        data.Linearise(1, data.Blocks, theta, lin, tan, rad);
+        Assert.Equal(lin, diff);
+        Assert.Contains(diff, d => d != 0);
+        // logit(x, θ) − logit(x, 0) over the whole learned term: −Σ w Δ of the same blocks.
+        double sum = 0;
+        for (int e = 0; e < Events - code.Instance.BlockEvents; e++) sum -= w[code.Instance.BlockEvents + e] * diff[e];
+        Close(data.Value(1, data.Blocks, theta), sum, 1e-9, "−Σ w Δ against the learned term");
+    }
 }
