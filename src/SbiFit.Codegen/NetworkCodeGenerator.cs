@@ -57,10 +57,17 @@ public static class NetworkCodeGenerator
     internal static string WriteSource(GeneratedSource generated, string directory, string className)
     {
         if (string.IsNullOrWhiteSpace(directory)) throw new CodegenException("--emit: the output directory is empty.");
-        Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, className + ".cs");
-        AtomicFile.Write(path, Encoding.UTF8.GetBytes(generated.Source));
-        generated.Constants.WriteJson(ConstantsPath(path));
+        try
+        {
+            Directory.CreateDirectory(directory);
+            AtomicFile.Write(path, Encoding.UTF8.GetBytes(generated.Source));
+            generated.Constants.WriteJson(ConstantsPath(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CodegenException($"--emit '{directory}': cannot write {className}.cs and its constants there ({ex.Message}).");
+        }
         return path;
     }
 

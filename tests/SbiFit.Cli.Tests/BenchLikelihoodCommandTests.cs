@@ -107,6 +107,18 @@ public sealed class BenchLikelihoodCommandTests : IDisposable
     }
 
     [Fact]
+    public void CodegenNamesAnEmitFolderItCannotWrite()
+    {
+        // A regular file where the folder should be: the folder cannot be created.
+        string blocker = Path.Combine(dir, "not-a-folder");
+        File.WriteAllText(blocker, "keep me");
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Assert.Equal(2, SbiFitApp.Run(["codegen", "--model", Fixture(), "--emit", Path.Combine(blocker, "out")], o, e));
+        Assert.Contains($"--emit '{Path.Combine(blocker, "out")}': cannot write GeneratedNetwork.cs", e.ToString());
+        Assert.Equal("keep me", File.ReadAllText(blocker));
+    }
+
+    [Fact]
     public void UnknownBackendListsTheValidNames()
     {
         var (o, e) = (new StringWriter(), new StringWriter());
