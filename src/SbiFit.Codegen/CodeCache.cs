@@ -80,7 +80,7 @@ public sealed class CodeCache
     internal void Store(string key, byte[] image)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        AtomicFile.Write(PathOf(key), image);
+        Data.AtomicFile.WriteAllBytes(PathOf(key), image);
         Touch(PathOf(key));   // the same clock as a load's touch (the file system's own stamp can lag it by a tick)
         var stale = Entries().Where(e => e.Key != key).Skip(Math.Max(0, MaxEntries - 1));
         foreach (var e in stale) TryDelete(PathOf(e.Key));
@@ -121,21 +121,3 @@ public sealed class CodeCache
 
 /// <summary>One compiled image in a <see cref="CodeCache"/>: its key, size in bytes and when it was last stored or loaded (UTC).</summary>
 public sealed record CodeCacheEntry(string Key, long Bytes, DateTime LastUsedUtc);
-
-/// <summary>Atomic file writes: temp file in the target folder, then rename over the target.</summary>
-internal static class AtomicFile
-{
-    public static void Write(string path, byte[] bytes)
-    {
-        string tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
-}

@@ -61,7 +61,7 @@ public sealed class ConstantSet
             }
             w.WriteEndObject();
         }
-        AtomicFile.Write(path, ms.ToArray());
+        Data.AtomicFile.WriteAllBytes(path, ms.ToArray());
     }
 }
 

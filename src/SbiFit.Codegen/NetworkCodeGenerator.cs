@@ -61,10 +61,10 @@ public static class NetworkCodeGenerator
         try
         {
             Directory.CreateDirectory(directory);
-            AtomicFile.Write(path, Encoding.UTF8.GetBytes(generated.Source));
+            Data.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(generated.Source));
             generated.Constants.WriteJson(ConstantsPath(path));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Data.DataException)
         {
             throw new CodegenException($"--emit '{directory}': cannot write {className}.cs and its constants there ({ex.Message}).");
         }

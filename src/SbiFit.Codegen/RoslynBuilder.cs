@@ -156,7 +156,7 @@ internal static class RoslynBuilder
     static void TryStore(CodeCache? cache, string key, byte[] image)
     {
         try { cache?.Store(key, image); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Data.DataException) { }
     }
 
     /// <summary>

@@ -4,6 +4,8 @@ namespace SbiFit.Data;
 /// Writes output files atomically: the content goes to a temporary file in the target's folder, which is then
 /// renamed over the target. If the writer throws, the temporary file is deleted and any existing target is untouched,
 /// so a failed run never leaves a partial output file. (No fsync: this guards against failed or killed runs, not power loss.)
+/// A folder that cannot be created, a file that cannot be written or renamed (permissions, a full disk, a file where a
+/// folder should be) is reported as a <see cref="DataException"/> that names the output file.
 /// </summary>
 public static class AtomicFile
 {
@@ -20,6 +22,11 @@ public static class AtomicFile
                 stream.Flush();
             }
             File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception ex) when (IsIo(ex))
+        {
+            TryDelete(temp);
+            throw CannotWrite(path, ex);
         }
         catch
         {
@@ -41,6 +48,11 @@ public static class AtomicFile
                 stream.Flush();
             }
             File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception ex) when (IsIo(ex))
+        {
+            TryDelete(temp);
+            throw CannotWrite(path, ex);
         }
         catch
         {
@@ -74,12 +86,21 @@ public static class AtomicFile
         if (Directory.Exists(full))
             throw new DataException("output path is a directory, expected a file path", path);
         var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
         // Same folder as the target so the final rename never crosses file systems.
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        }
+        catch (Exception ex) when (IsIo(ex)) { throw CannotWrite(path, ex); }
         return temp;
     }
+
+    static bool IsIo(Exception ex) => ex is IOException or UnauthorizedAccessException;
+
+    static DataException CannotWrite(string path, Exception ex) =>
+        new($"cannot write the output file ({ex.Message}); nothing was written and an existing file is unchanged", path, inner: ex);
 
     private static void TryDelete(string temp)
     {

@@ -22,12 +22,28 @@ public class AtomicFileTests
     {
         using var dir = new TempDir();
         var path = dir.File("new.bin");
-        await Assert.ThrowsAsync<IOException>(() => AtomicFile.WriteAsync(path, async s =>
+        var ex = await Assert.ThrowsAsync<DataException>(() => AtomicFile.WriteAsync(path, async s =>
         {
             await s.WriteAsync(new byte[10]);
             throw new IOException("disk full");
         }));
+        Assert.Equal(path, ex.FilePath);
+        Assert.Contains("disk full", ex.Message);
         Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void AnOutputThatCannotBeWrittenIsNamed()
+    {
+        using var dir = new TempDir();
+        // A regular file where the output's folder should be.
+        var blocker = dir.File("not-a-folder");
+        File.WriteAllText(blocker, "keep");
+        var path = Path.Combine(blocker, "out.parquet");
+        var ex = Assert.Throws<DataException>(() => AtomicFile.WriteAllText(path, "x"));
+        Assert.StartsWith($"file '{path}': cannot write the output file", ex.Message);
+        Assert.Equal("keep", File.ReadAllText(blocker));
+        Assert.Equal(new[] { blocker }, Directory.GetFiles(dir.Path));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ internal static class ModelTraining
             log(FormattableString.Invariant(
                 $"NLL kernels for fits (codegen backends): {(r.CacheHit ? "already in the cache" : $"compiled in {r.Seconds:F2} s")} (key {r.CacheKey[..12]})"));
         }
-        catch (Exception ex) when (ex is Codegen.CodegenException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is Codegen.CodegenException or IOException or UnauthorizedAccessException or Data.DataException)
         {
             log($"NLL kernels for fits not precompiled: {ex.Message}");
         }

@@ -1,3 +1,5 @@
+using SbiFit.Data;
+
 namespace SbiFit.Learning;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal sealed class Checkpoint
 
     internal void Save(string path) => AtomicFile.Write(path, s =>
     {
-        using var w = new BinaryWriter(s);
+        using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true);
         w.Write(Magic); w.Write(Fingerprint); w.Write(EpochsDone); w.Write(Adam.Step);
         w.Write(BestEpoch); w.Write(BestTestLoss);
         WriteArray(w, Parameters); WriteArray(w, BestParameters);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SbiFit.Data;
 
 namespace SbiFit.Learning;
 
@@ -14,27 +15,6 @@ public static class LossCurveCsv
         var sb = new StringBuilder("epoch,train_loss,test_loss\n");
         for (int i = 0; i < trainLoss.Count; i++)
             sb.Append(CultureInfo.InvariantCulture, $"{i + 1},{trainLoss[i]:R},{testLoss[i]:R}\n");
-        AtomicFile.Write(path, s => { using var w = new StreamWriter(s, new UTF8Encoding(false)); w.Write(sb); });
-    }
-}
-
-/// <summary>Write-to-temp-then-rename so a crash never leaves a half-written output.</summary>
-internal static class AtomicFile
-{
-    internal static void Write(string path, Action<Stream> write)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var s = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write)) write(s);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 }
