@@ -93,4 +93,7 @@ public sealed record CompileReport(double Seconds, bool CacheHit, int SourceByte
     /// <summary>When the kernels were compiled on a background thread while the caller did other work (a fitting command
     /// reading its data): that compile's own seconds. Null when the build compiled or loaded them itself.</summary>
     public double? BackgroundSeconds { get; init; }
+
+    /// <summary>Whether the compiled image is in the disk cache after this build (false without a cache, or when the cache folder could not be written).</summary>
+    public bool Cached { get; init; }
 }

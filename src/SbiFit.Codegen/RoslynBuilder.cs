@@ -77,9 +77,10 @@ internal static class RoslynBuilder
         // rather than compile twice, and report it as compiled, not as a cache hit.
         double? background = null;
         byte[]? image = null;
+        bool cached = false;
         if (BackgroundCompiles.TryRemove(key, out var pending))
         {
-            try { (image, double seconds) = pending.GetAwaiter().GetResult(); background = seconds; }
+            try { (image, double seconds, cached) = pending.GetAwaiter().GetResult(); background = seconds; }
             // A compile error is this source's and surfaces as it would have here; anything else: compile below.
             catch (Exception ex) when (ex is not CodegenException) { image = null; }
         }
@@ -96,7 +97,8 @@ internal static class RoslynBuilder
             image = Compile(source, "SbiFit.Generated." + key[..16]);
             assembly = context.LoadFromStream(new MemoryStream(image));
         }
-        if (!hit && background is null) TryStore(cache, key, image);
+        if (!hit && background is null) cached = TryStore(cache, key, image);
+        cached |= hit;
         var type = assembly.GetType("SbiFit.Generated." + className)
             ?? throw new CodegenException($"generated assembly has no class SbiFit.Generated.{className}.");
         // The static arrays are filled from this model's constants by the type initialiser, run here on this thread.
@@ -118,6 +120,7 @@ internal static class RoslynBuilder
         var report = new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key)
         {
             BackgroundSeconds = background,
+            Cached = cached,
         };
         return new CompiledCode<TI>(instance, context, report, source);
     }
@@ -132,14 +135,14 @@ internal static class RoslynBuilder
         return new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key);
     }
 
-    static readonly ConcurrentDictionary<string, Task<(byte[] Image, double Seconds)>> BackgroundCompiles = new();
+    static readonly ConcurrentDictionary<string, Task<(byte[] Image, double Seconds, bool Stored)>> BackgroundCompiles = new();
 
     /// <summary>
     /// Starts compiling <paramref name="source"/> on a background thread into <paramref name="cache"/> (unless it is
     /// there already; then nothing starts and the result is null). A later <see cref="Build"/> of the same source in
     /// this process waits for it instead of compiling again. Used to compile a fit's kernels while its data load.
     /// </summary>
-    public static Task<(byte[] Image, double Seconds)>? StartPrecompile(string source, CodeCache cache)
+    public static Task<(byte[] Image, double Seconds, bool Stored)>? StartPrecompile(string source, CodeCache cache)
     {
         string key = CodeCache.Key(source);
         if (cache.Contains(key)) return null;
@@ -147,16 +150,17 @@ internal static class RoslynBuilder
         {
             var clock = Stopwatch.StartNew();
             var image = Compile(source, "SbiFit.Generated." + k[..16]);
-            TryStore(cache, k, image);
-            return (image, clock.Elapsed.TotalSeconds);
+            bool stored = TryStore(cache, k, image);
+            return (image, clock.Elapsed.TotalSeconds, stored);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
     }
 
     /// <summary>The cache only saves time: an unwritable cache folder must not fail the fit that compiled fine.</summary>
-    static void TryStore(CodeCache? cache, string key, byte[] image)
+    static bool TryStore(CodeCache? cache, string key, byte[] image)
     {
-        try { cache?.Store(key, image); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Data.DataException) { }
+        if (cache is null) return false;
+        try { cache.Store(key, image); return true; }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Data.DataException) { return false; }
     }
 
     /// <summary>

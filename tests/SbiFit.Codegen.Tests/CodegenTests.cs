@@ -186,6 +186,7 @@ public sealed class CacheTests
             Assert.False(report.CacheHit);
             Assert.True(report.BackgroundSeconds > 0);
             Assert.True(File.Exists(Path.Combine(cache.Directory, report.CacheKey + ".dll")));   // stored by the background compile
+            Assert.True(report.Cached);
             double[] p = [0.1];
             double interpreted = builder.Build(LikelihoodBackend.Interpreted, input).Value(p);
             Assert.Equal(interpreted, nll.Value(p), 1e-6 * Math.Abs(interpreted));
@@ -257,6 +258,7 @@ public sealed class CacheTests
             var net = TestNetworks.Random(Activation.ReLU, 1, seed: 54, h1: 6);
             using var code = NllCodeGenerator.Compile(net, TestNetworks.Options(1), new CodeCache(file));
             Assert.False(code.Report.CacheHit);
+            Assert.False(code.Report.Cached);   // reported, so the fit can say later fits will compile again
             Assert.True(double.IsFinite(new CompiledNll(code.Instance, new float[5], [1.0]).Value([0.1])));
         }
         finally { File.Delete(file); }
@@ -272,9 +274,11 @@ public sealed class CacheTests
         {
             using var first = NllCodeGenerator.Compile(net, options, cache);
             Assert.False(first.Report.CacheHit);
+            Assert.True(first.Report.Cached);
             Assert.True(File.Exists(Path.Combine(cache.Directory, first.Report.CacheKey + ".dll")));
             using var second = NllCodeGenerator.Compile(net, options, cache);
             Assert.True(second.Report.CacheHit);
+            Assert.True(second.Report.Cached);
             Assert.Equal(first.Report.CacheKey, second.Report.CacheKey);
             Assert.Equal(first.Report.SourceBytes, second.Report.SourceBytes);
             var (x, w) = TestNetworks.Data(20, 5, seed: 1);

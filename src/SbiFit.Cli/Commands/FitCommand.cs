@@ -31,7 +31,10 @@ internal static class FitCommand
             if (nll is Codegen.Backends.SbiLikelihood { Compile: { } compile })
                 console.Out.WriteLine("generated kernels: " + (compile.BackgroundSeconds is { } bg
                     ? $"compiled in {bg:F2} s in the background while the data loaded; the fit waited {compile.Seconds:F2} s for them"
-                    : $"{(compile.CacheHit ? "loaded from the disk cache" : "compiled")} in {compile.Seconds:F2} s") + $" (key {compile.CacheKey[..12]})");
+                    : $"{(compile.CacheHit ? "loaded from the disk cache" : "compiled")} in {compile.Seconds:F2} s") + $" (key {compile.CacheKey[..12]})"
+                    + (compile.CacheHit ? "" : compile.Cached
+                        ? "; now in the disk cache, so later fits of a model of this shape load them (sbifit train puts them there ahead)"
+                        : "; the disk cache could not be written, so later fits compile them again"));
             console.Out.WriteLine(result.ToString());
             double meanR = LikelihoodSetup.MeanSmRatio(nll, result.Values);
             if (double.IsFinite(meanR))
