@@ -48,16 +48,19 @@ public sealed class CodeCache
     /// <summary>Whether the compiled image of <paramref name="key"/> is in the cache.</summary>
     internal bool Contains(string key) => File.Exists(PathOf(key));
 
+    /// <summary>The default of <see cref="MaxEntries"/>.</summary>
+    public const int DefaultMaxEntries = 256;
+
     /// <summary>
-    /// Most compiled images kept (default 256, a few MiB): storing one more removes the least recently used. Every
-    /// SbiFit build and every architecture has its own keys, so without a bound the folder would only grow.
+    /// Most compiled images kept (default <see cref="DefaultMaxEntries"/>, a few MiB): storing one more removes the least
+    /// recently used. Every SbiFit build and every architecture has its own keys, so without a bound the folder would only grow.
     /// </summary>
     public int MaxEntries
     {
         get => maxEntries;
         init => maxEntries = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxEntries), value, "the code cache must keep at least one entry.");
     }
-    readonly int maxEntries = 256;
+    readonly int maxEntries = DefaultMaxEntries;
 
     internal byte[]? TryLoad(string key)
     {
@@ -79,8 +82,7 @@ public sealed class CodeCache
     /// </summary>
     internal void Store(string key, byte[] image)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        Data.AtomicFile.WriteAllBytes(PathOf(key), image);
+        Data.AtomicFile.WriteAllBytes(PathOf(key), image);   // creates the folder when missing
         Touch(PathOf(key));   // the same clock as a load's touch (the file system's own stamp can lag it by a tick)
         var stale = Entries().Where(e => e.Key != key).Skip(Math.Max(0, MaxEntries - 1));
         foreach (var e in stale) TryDelete(PathOf(e.Key));

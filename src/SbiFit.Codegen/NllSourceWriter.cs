@@ -168,16 +168,17 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
             });
         }
 
+        /// <summary>dst[e] = logit(x, θ) − logit(x, 0) for block b's events, from the forward pass in the scratch buffers.</summary>
+        void BlockDifference(int b, Scratch sc, Span<double> dst)
+        {
+            var y = sc.A[LL];
+            for (int e = 0; e < BE; e++) dst[e] = (double)y[e] - (double)l0[b * BE + e];
+        }
+
         public void Differences(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference)
         {
             var sc = Scratch.Current; SetShift(theta, sc.C);
-            for (int b = firstBlock; b < endBlock; b++)
-            {
-                int o = (b - firstBlock) * BE;
-                First(b, sc, 0);
-                var y = sc.A[LL];
-                for (int e = 0; e < BE; e++) difference[o + e] = (double)y[e] - (double)l0[b * BE + e];
-            }
+            for (int b = firstBlock; b < endBlock; b++) { First(b, sc, 0); BlockDifference(b, sc, difference.Slice((b - firstBlock) * BE, BE)); }
         }
 
         public void Linearise(int firstBlock, int endBlock, ReadOnlySpan<double> theta, Span<double> difference, Span<double> tangent, Span<double> radius)
@@ -190,8 +191,7 @@ internal sealed class NllSourceWriter(TheoryAwareNetwork net, NllOptions options
             {
                 int o = (b - firstBlock) * BE;
                 First(b, sc, 1);
-                var y = sc.A[LL];
-                for (int e = 0; e < BE; e++) difference[o + e] = (double)y[e] - (double)l0[b * BE + e];
+                BlockDifference(b, sc, difference.Slice(o, BE));
                 foreach (int l in Kinked) Array.Clear(abs[l]);
                 for (int k = 0; k < NT; k++)
                 {

@@ -86,7 +86,7 @@ internal static class RoslynBuilder
         }
         image ??= cache?.TryLoad(key);
         bool hit = image is not null && background is null;
-        image ??= Compile(source, "SbiFit.Generated." + key[..16]);
+        image ??= CompileKeyed(source, key);
         var context = new AssemblyLoadContext("sbifit-codegen-" + key[..16], isCollectible: true);
         Assembly assembly;
         try { assembly = context.LoadFromStream(new MemoryStream(image)); }
@@ -94,7 +94,7 @@ internal static class RoslynBuilder
         {
             // A damaged cache file: compile afresh and overwrite it.
             hit = false;
-            image = Compile(source, "SbiFit.Generated." + key[..16]);
+            image = CompileKeyed(source, key);
             assembly = context.LoadFromStream(new MemoryStream(image));
         }
         if (!hit && background is null) cached = TryStore(cache, key, image);
@@ -131,7 +131,7 @@ internal static class RoslynBuilder
         var clock = Stopwatch.StartNew();
         string key = CodeCache.Key(source);
         bool hit = cache.Contains(key);
-        if (!hit) cache.Store(key, Compile(source, "SbiFit.Generated." + key[..16]));
+        if (!hit) cache.Store(key, CompileKeyed(source, key));
         return new CompileReport(clock.Elapsed.TotalSeconds, hit, System.Text.Encoding.UTF8.GetByteCount(source), key);
     }
 
@@ -149,11 +149,14 @@ internal static class RoslynBuilder
         return BackgroundCompiles.GetOrAdd(key, k => Task.Factory.StartNew(() =>
         {
             var clock = Stopwatch.StartNew();
-            var image = Compile(source, "SbiFit.Generated." + k[..16]);
+            var image = CompileKeyed(source, k);
             bool stored = TryStore(cache, k, image);
             return (image, clock.Elapsed.TotalSeconds, stored);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
     }
+
+    /// <summary>Compiles <paramref name="source"/> into the assembly named after its cache <paramref name="key"/>.</summary>
+    static byte[] CompileKeyed(string source, string key) => Compile(source, "SbiFit.Generated." + key[..16]);
 
     /// <summary>The cache only saves time: an unwritable cache folder must not fail the fit that compiled fine.</summary>
     static bool TryStore(CodeCache? cache, string key, byte[] image)

@@ -36,12 +36,13 @@ internal sealed class SmReferenceNormaliser
     {
         int be = blockEvents, n = thetas, padded = data.Blocks * be;
         var diff = new double[padded];
+        double[] tan = [];
         // A value needs Δ only (one pass); a gradient also the n_θ forward tangents of the linearisation pass.
-        var tan = gradient.IsEmpty ? [] : new double[padded * n];
         if (gradient.IsEmpty)
             CompiledNll.ForEachChunk(parallel, [(0, data.Blocks)], (b0, b1, _) => data.Differences(b0, b1, theta, diff.AsSpan(b0 * be, (b1 - b0) * be)));
         else
         {
+            tan = new double[padded * n];
             var rad = new double[padded];
             CompiledNll.ForEachChunk(parallel, [(0, data.Blocks)], (b0, b1, _) =>
                 data.Linearise(b0, b1, theta, diff.AsSpan(b0 * be, (b1 - b0) * be), tan.AsSpan(b0 * be * n, (b1 - b0) * be * n), rad.AsSpan(b0 * be, (b1 - b0) * be)));

@@ -79,24 +79,22 @@ public class StatisticsTests
         var (_, fit) = Fitter.Fit(setup.Build(setup.AsimovWeights([0.2])), setup.Parameters(), new FitOptions(Minos: true));
         var summary = FitSummary.From(fit, "oracle", "exact");
         string dir = Directory.CreateTempSubdirectory("sbifit-stats").FullName;
-        try { CheckSummaryFile(fit, summary, dir); }
+        try
+        {
+            string path = Path.Combine(dir, "fit.json");
+            summary.Write(path);
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            var root = doc.RootElement;
+            foreach (var key in new[] { "parameters", "nll_min", "edm", "nfcn", "valid", "seconds" }) Assert.True(root.TryGetProperty(key, out _), key);
+            var vr = root.GetProperty("parameters").GetProperty("V_R");
+            Assert.Equal(fit["V_R"].Value, vr.GetProperty("value").GetDouble());
+            Assert.True(vr.GetProperty("minos_lo").GetDouble() < 0);
+            Assert.True(vr.GetProperty("minos_hi").GetDouble() > 0);
+            Assert.True(root.GetProperty("valid").GetBoolean());
+            Assert.Equal("oracle", root.GetProperty("likelihood").GetString());
+            Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));
+        }
         finally { Directory.Delete(dir, recursive: true); }
-    }
-
-    static void CheckSummaryFile(Minimisation.FitResult fit, FitSummary summary, string dir)
-    {
-        string path = Path.Combine(dir, "fit.json");
-        summary.Write(path);
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var root = doc.RootElement;
-        foreach (var key in new[] { "parameters", "nll_min", "edm", "nfcn", "valid", "seconds" }) Assert.True(root.TryGetProperty(key, out _), key);
-        var vr = root.GetProperty("parameters").GetProperty("V_R");
-        Assert.Equal(fit["V_R"].Value, vr.GetProperty("value").GetDouble());
-        Assert.True(vr.GetProperty("minos_lo").GetDouble() < 0);
-        Assert.True(vr.GetProperty("minos_hi").GetDouble() > 0);
-        Assert.True(root.GetProperty("valid").GetBoolean());
-        Assert.Equal("oracle", root.GetProperty("likelihood").GetString());
-        Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));
     }
 
     [Fact]

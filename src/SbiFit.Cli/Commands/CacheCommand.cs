@@ -12,7 +12,7 @@ internal static class CacheCommand
         var clear = new Option<bool>("--clear") { Description = "Remove every compiled image from the cache (later fits compile again)." };
         var dir = new Option<string?>("--dir") { Description = "Cache folder (default: $SBIFIT_CODEGEN_CACHE, else $XDG_CACHE_HOME/sbifit/codegen, else ~/.cache/sbifit/codegen)." };
         var command = new Command("cache", "Show (or --clear) the disk cache of compiled generated kernels: folder, entries, size. " +
-                                           "Set SBIFIT_CODEGEN_CACHE to move it; it keeps the 256 most recently used images.");
+                                           $"Set SBIFIT_CODEGEN_CACHE to move it; it keeps the {CodeCache.DefaultMaxEntries} most recently used images.");
         command.Options.Add(clear);
         command.Options.Add(dir);
         command.SetSafeAction(console, parse =>

@@ -28,13 +28,7 @@ internal static class FitCommand
             var nll = ll.Setup.Build(weights);
             var (_, result) = Fitter.Fit(nll, ll.Setup.Parameters(), new FitOptions(Minos: parse.GetValue(minos)));
             console.Out.WriteLine($"likelihood: {ll.Setup.Kind} ({ll.Backend}), {ll.Setup.Events} events, sum of weights {weights.Sum():G6}");
-            if (nll is Codegen.Backends.SbiLikelihood { Compile: { } compile })
-                console.Out.WriteLine("generated kernels: " + (compile.BackgroundSeconds is { } bg
-                    ? $"compiled in {bg:F2} s in the background while the data loaded; the fit waited {compile.Seconds:F2} s for them"
-                    : $"{(compile.CacheHit ? "loaded from the disk cache" : "compiled")} in {compile.Seconds:F2} s") + $" (key {compile.CacheKey[..12]})"
-                    + (compile.CacheHit ? "" : compile.Cached
-                        ? "; now in the disk cache, so later fits of a model of this shape load them (sbifit train puts them there ahead)"
-                        : "; the disk cache could not be written, so later fits compile them again"));
+            if (nll is Codegen.Backends.SbiLikelihood { Compile: { } compile }) console.Out.WriteLine(KernelsLine(compile));
             console.Out.WriteLine(result.ToString());
             double meanR = LikelihoodSetup.MeanSmRatio(nll, result.Values);
             if (double.IsFinite(meanR))
@@ -58,4 +52,16 @@ internal static class FitCommand
         asimovPoint is null
             ? ll.BaseWeights
             : ll.Setup.AsimovWeights(LikelihoodFactory.ParseAssignments(asimovPoint, ll.Setup.Pois, option), ll.BaseWeights);
+
+    /// <summary>How the fit got its generated kernels: compiled (in the background or here) or loaded, and whether later fits will find them cached.</summary>
+    static string KernelsLine(Codegen.CompileReport compile)
+    {
+        string how = compile.BackgroundSeconds is { } bg
+            ? $"compiled in {bg:F2} s in the background while the data loaded; the fit waited {compile.Seconds:F2} s for them"
+            : $"{(compile.CacheHit ? "loaded from the disk cache" : "compiled")} in {compile.Seconds:F2} s";
+        string later = compile.CacheHit ? ""
+            : compile.Cached ? "; now in the disk cache, so later fits of a model of this shape load them (sbifit train puts them there ahead)"
+            : "; the disk cache could not be written, so later fits compile them again";
+        return $"generated kernels: {how} (key {compile.CacheKey[..12]}){later}";
+    }
 }
